@@ -1,0 +1,10 @@
+import { Command } from 'commander';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('allora-sim')
+    .description('Agent-based Monte Carlo simulator of the Allora network mechanism (whitepaper §3–§5).')
+    .showHelpAfterError();
+  return program;
+}
