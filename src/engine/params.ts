@@ -18,6 +18,9 @@ export interface MechanismParams {
   epsilon_safe_div: number;
   /** Regret any table reads for a worker it has not seen yet (synthesis.md §12). */
   initial_regret: number;
+  /** Network inference when there is no previous network loss (eq. 4 cannot be evaluated): 'median' of the
+   *  inferences (chain, synthesis.md §13) or 'regret_weights' (eqs. 9–11 over the inferers, agents.md #9). */
+  no_previous_loss: 'median' | 'regret_weights';
   /** Switch: cap / shift / zero guard rails on normalised regrets (synthesis.md §3, D2). */
   guard_rails: boolean;
   /** Switch: confidence intervals — 'reference': 5 percentiles incl. median, no eq-16 shrink;
@@ -93,6 +96,7 @@ const SHARED: Omit<
   alpha: 0.1,
   epsilon_safe_div: 1e-7,
   initial_regret: 0,
+  no_previous_loss: 'median',
   p_reward_inference: 3,
   p_reward_forecast: 3,
   c_reward: 0.75,
@@ -171,6 +175,7 @@ export const PARAM_SPECS: Record<keyof MechanismParams, ParamSpec> = {
   alpha: { kind: 'number', min: 0, max: 1, minExclusive: true, doc: 'regret EMA α, eq 15' },
   epsilon_safe_div: { kind: 'number', min: 0, doc: 'floor on Σw' },
   initial_regret: { kind: 'number', doc: 'regret of a worker a table has not seen' },
+  no_previous_loss: { kind: 'enum', values: ['median', 'regret_weights'], doc: 'network inference with no previous network loss' },
   guard_rails: { kind: 'boolean', doc: 'cap/shift/zero guard rails on normalised regrets' },
   confidence_intervals: { kind: 'enum', values: ['reference', 'whitepaper'], doc: 'CI percentiles and eq-16 shrink' },
   p_reward_inference: { kind: 'number', min: 0, minExclusive: true, doc: 'eq 29 p, inference task' },

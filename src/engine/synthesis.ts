@@ -1,0 +1,558 @@
+// Inference synthesis — whitepaper §3.1–3.2, eqs. 3–19, as ../shared/spec/synthesis.md settles it.
+// Pure functions: typed arrays in, typed arrays / plain records out. No I/O, no randomness.
+//
+// Indexing: N_i inferers j, N_f forecasters k; a worker index l runs over inferers first (0..N_i−1), then
+// forecasters (N_i..N_i+N_f−1). An absent participant or a missing value is NaN.
+
+import type { MechanismParams } from './params.js';
+import {
+  median,
+  regretWeights,
+  regretWeightsFromStats,
+  sampleStd,
+  weightedMean,
+  weightedPercentiles,
+} from './weights.js';
+
+export type SynthesisParams = Pick<
+  MechanismParams,
+  | 'p'
+  | 'c'
+  | 'epsilon'
+  | 'alpha'
+  | 'epsilon_safe_div'
+  | 'guard_rails'
+  | 'confidence_intervals'
+  | 'initial_regret'
+  | 'no_previous_loss'
+>;
+
+/** Percentiles of the confidence interval (§3.2): reference adds the median (D3). */
+export const CI_PERCENTILES_REFERENCE = [2.28, 15.87, 50, 84.13, 97.72] as const;
+export const CI_PERCENTILES_WHITEPAPER = [2.28, 15.87, 84.13, 97.72] as const;
+
+export function ciPercentiles(prm: Pick<MechanismParams, 'confidence_intervals'>): readonly number[] {
+  return prm.confidence_intervals === 'reference' ? CI_PERCENTILES_REFERENCE : CI_PERCENTILES_WHITEPAPER;
+}
+
+/** Every regret table the network keeps (eq. 15), carried from epoch to epoch. NaN = no regret yet. */
+export interface RegretState {
+  nI: number;
+  nF: number;
+  /** 𝓡_{i,l}: network regret of worker l. Length N_i + N_f. */
+  network: Float64Array;
+  /** Naive-network regret of inferer j. Length N_i. */
+  naive: Float64Array;
+  /** Regret of worker l in the network that withholds worker m, at [m·(N_i+N_f) + l] (l = m included). */
+  oneOut: Float64Array;
+  /** Regret of inferer j in forecaster k's one-in network at [k·(N_i+1) + j]; j = N_i is forecaster k itself. */
+  oneIn: Float64Array;
+  /** The latest combined network loss (log10), 𝓛_{i−1} of eq. 4; NaN before the first one. */
+  networkLoss: number;
+}
+
+export function emptyRegretState(nI: number, nF: number): RegretState {
+  const nW = nI + nF;
+  return {
+    nI,
+    nF,
+    network: new Float64Array(nW).fill(NaN),
+    naive: new Float64Array(nI).fill(NaN),
+    oneOut: new Float64Array(nW * nW).fill(NaN),
+    oneIn: new Float64Array(nF * (nI + 1)).fill(NaN),
+    networkLoss: NaN,
+  };
+}
+
+export function cloneRegretState(s: RegretState): RegretState {
+  return {
+    nI: s.nI,
+    nF: s.nF,
+    network: s.network.slice(),
+    naive: s.naive.slice(),
+    oneOut: s.oneOut.slice(),
+    oneIn: s.oneIn.slice(),
+    networkLoss: s.networkLoss,
+  };
+}
+
+/** What the workers submit in one epoch. */
+export interface EpochSubmissions {
+  /** I_ij, length N_i (NaN: inferer j did not submit). */
+  inferences: Float64Array;
+  /** log10 L_ijk, forecaster-major: [k·N_i + j] (NaN: no forecast element). */
+  forecasts: Float64Array;
+}
+
+/** Everything synthesis produces for one epoch. NaN marks a quantity that does not exist this epoch. */
+export interface SynthesisResult {
+  /** R_ijk (eq. 4) at [k·N_i + j]. */
+  forecastedRegrets: Float64Array;
+  /** I_ik (eq. 3), length N_f. */
+  forecastImplied: Float64Array;
+  /** I_ik rebuilt without inferer j, at [k·N_i + j]. */
+  forecastImpliedOneOut: Float64Array;
+  /** I_i (eq. 9). */
+  network: number;
+  /** w_il of eq. 10 used for I_i (0 for a worker not in the network this epoch), length N_i + N_f. */
+  networkWeights: Float64Array;
+  /** Naive network inference I_i^− (inferers only). */
+  naive: number;
+  /** One-out network inferences I_li^−, length N_i + N_f. */
+  networkOneOut: Float64Array;
+  /** One-in naive network inferences I_ki^+, length N_f. */
+  naiveOneIn: Float64Array;
+  /** Confidence-interval values at `percentiles` (eqs. 16–19). */
+  confidence: Float64Array;
+  percentiles: readonly number[];
+}
+
+const regretOrInitial = (r: number, initial: number): number => (Number.isNaN(r) ? initial : r);
+
+/**
+ * Forecasted regrets R_ijk = log 𝓛_{i−1} − log L_ijk — eq. 4. NaN where the forecast element or the
+ * previous network loss is missing.
+ */
+export function forecastedRegrets(forecasts: Float64Array, previousNetworkLoss: number, out: Float64Array): Float64Array {
+  for (let i = 0; i < forecasts.length; i++) out[i] = previousNetworkLoss - forecasts[i];
+  return out;
+}
+
+/** Scratch buffers reused across calls, sized for N_i + N_f workers. */
+class Workspace {
+  readonly vals: Float64Array;
+  readonly regs: Float64Array;
+  readonly w: Float64Array;
+  readonly idx: Int32Array;
+  constructor(n: number) {
+    this.vals = new Float64Array(n);
+    this.regs = new Float64Array(n);
+    this.w = new Float64Array(n);
+    this.idx = new Int32Array(n);
+  }
+}
+
+/** Weighted mean of vals[0..n) with weights from regs[0..n) (eqs. 9–11); a single value is returned as is. */
+function combine(ws: Workspace, n: number, prm: SynthesisParams): number {
+  if (n === 0) return NaN;
+  if (n === 1) return ws.vals[0];
+  regretWeights(ws.regs, n, prm, ws.w);
+  return weightedMean(ws.vals, ws.w, n, prm.epsilon_safe_div);
+}
+
+/**
+ * Forecast-implied inference of one forecaster — eq. 3 with weights of eqs. 5–8 — and all its one-out
+ * rebuilds (synthesis.md §8, D6): leaving inferer j out re-normalises the forecasted regrets over the rest.
+ * The leave-one-out standard deviation and maximum come from running sums (mean/M2 removal and the top two
+ * regrets), so each rebuild costs one pass over the remaining inferers.
+ *
+ * `R`, `I`, `jIdx` hold the n inferers of J_k (compacted). Writes I_ik^(−j) into outOneOut[jIdx[t]].
+ */
+export function forecastImpliedWithOneOuts(
+  R: Float64Array,
+  I: Float64Array,
+  jIdx: Int32Array,
+  n: number,
+  prm: SynthesisParams,
+  w: Float64Array,
+  outOneOut: Float64Array,
+): number {
+  if (n === 0) return NaN;
+  if (n === 1) {
+    // |J_k| = 1: that inference with weight 1; without it nothing is left.
+    outOneOut[jIdx[0]] = NaN;
+    return I[0];
+  }
+  // Full-set statistics.
+  let sum = 0;
+  let top = -Infinity;
+  let second = -Infinity;
+  let topAt = -1;
+  for (let t = 0; t < n; t++) {
+    const r = R[t];
+    sum += r;
+    if (r > top) {
+      second = top;
+      top = r;
+      topAt = t;
+    } else if (r > second) {
+      second = r;
+    }
+  }
+  const mean = sum / n;
+  let m2 = 0;
+  for (let t = 0; t < n; t++) {
+    const d = R[t] - mean;
+    m2 += d * d;
+  }
+  const std = Math.sqrt(m2 / (n - 1));
+  const sw = regretWeightsFromStats(R, n, std, top, prm, w);
+  let swi = 0;
+  for (let t = 0; t < n; t++) swi += w[t] * I[t];
+  const full = swi / Math.max(sw, prm.epsilon_safe_div);
+
+  // One-out rebuilds.
+  const n1 = n - 1;
+  for (let t = 0; t < n; t++) {
+    if (n1 === 1) {
+      outOneOut[jIdx[t]] = I[t === 0 ? 1 : 0];
+      continue;
+    }
+    const r = R[t];
+    const meanOut = (sum - r) / n1;
+    let m2Out = m2 - (r - mean) * (r - meanOut);
+    if (!(m2Out > 1e-8 * m2)) {
+      // The removed regret carried (nearly) all the spread: recompute two-pass to keep full precision.
+      m2Out = 0;
+      for (let u = 0; u < n; u++) {
+        if (u === t) continue;
+        const d = R[u] - meanOut;
+        m2Out += d * d;
+      }
+    }
+    const stdOut = Math.sqrt(m2Out / (n1 - 1));
+    const maxOut = t === topAt ? second : top;
+    const s = regretWeightsFromStats(R, n, stdOut, maxOut, prm, w, t);
+    let acc = 0;
+    for (let u = 0; u < n; u++) acc += w[u] * I[u];
+    outOneOut[jIdx[t]] = acc / Math.max(s, prm.epsilon_safe_div);
+  }
+  return full;
+}
+
+/**
+ * One epoch of inference synthesis (§3.1–3.2): forecasted regrets (eq. 4), forecast-implied inferences and
+ * their one-out rebuilds (eqs. 3, 5–8), the network inference (eqs. 9–11), the naive inference, one-out
+ * inferences for every inferer and forecaster, one-in naive inferences, and the confidence interval
+ * (eqs. 16–19). Weights of each variant come from its own regret table of the previous epoch (D12).
+ */
+export function synthesize(sub: EpochSubmissions, regrets: RegretState, prm: SynthesisParams): SynthesisResult {
+  const { nI, nF } = regrets;
+  const nW = nI + nF;
+  const init = prm.initial_regret;
+  const ws = new Workspace(nW + 1);
+  const I = sub.inferences;
+
+  const presentI: number[] = [];
+  for (let j = 0; j < nI; j++) if (!Number.isNaN(I[j])) presentI.push(j);
+  const nPresentI = presentI.length;
+
+  const fr = forecastedRegrets(sub.forecasts, regrets.networkLoss, new Float64Array(nF * nI));
+  const fi = new Float64Array(nF).fill(NaN);
+  const fiOneOut = new Float64Array(nF * nI).fill(NaN);
+  const hasPrevLoss = !Number.isNaN(regrets.networkLoss);
+
+  // Forecast-implied inferences (eqs. 3–8) and their one-out rebuilds.
+  if (hasPrevLoss) {
+    const Rk = new Float64Array(nI);
+    const Ik = new Float64Array(nI);
+    const jk = new Int32Array(nI);
+    const w = new Float64Array(nI);
+    for (let k = 0; k < nF; k++) {
+      let n = 0;
+      for (const j of presentI) {
+        const r = fr[k * nI + j];
+        if (Number.isNaN(r)) continue;
+        Rk[n] = r;
+        Ik[n] = I[j];
+        jk[n] = j;
+        n++;
+      }
+      fi[k] = forecastImpliedWithOneOuts(Rk, Ik, jk, n, prm, w, fiOneOut.subarray(k * nI, (k + 1) * nI));
+    }
+  }
+
+  const presentF: number[] = [];
+  for (let k = 0; k < nF; k++) if (!Number.isNaN(fi[k])) presentF.push(k);
+
+  // Network inference (eqs. 9–11): one joint weight set over inferers and forecasters.
+  const networkWeights = new Float64Array(nW);
+  let network = NaN;
+  let ciValues: Float64Array;
+  let ciWeights: Float64Array;
+  let nCi = 0;
+  {
+    let n = 0;
+    for (const j of presentI) {
+      ws.vals[n] = I[j];
+      ws.regs[n] = regretOrInitial(regrets.network[j], init);
+      ws.idx[n++] = j;
+    }
+    for (const k of presentF) {
+      ws.vals[n] = fi[k];
+      ws.regs[n] = regretOrInitial(regrets.network[nI + k], init);
+      ws.idx[n++] = nI + k;
+    }
+    nCi = n;
+    if (n === 1) ws.w[0] = 1;
+    else if (n > 1) regretWeights(ws.regs, n, prm, ws.w);
+    for (let t = 0; t < n; t++) networkWeights[ws.idx[t]] = ws.w[t];
+    ciValues = ws.vals.slice(0, n);
+    ciWeights = ws.w.slice(0, n);
+    if (!hasPrevLoss && prm.no_previous_loss === 'median') network = median(I.filter((x) => !Number.isNaN(x)), nPresentI);
+    else if (n > 0) network = weightedMean(ciValues, ciWeights, n, prm.epsilon_safe_div);
+  }
+
+  // Naive network inference: inferers only, naive regrets.
+  let naive = NaN;
+  {
+    let n = 0;
+    for (const j of presentI) {
+      ws.vals[n] = I[j];
+      ws.regs[n++] = regretOrInitial(regrets.naive[j], init);
+    }
+    naive = combine(ws, n, prm);
+  }
+
+  // Secondary inferences (§8). None with a single inferer (§13).
+  const networkOneOut = new Float64Array(nW).fill(NaN);
+  const naiveOneIn = new Float64Array(nF).fill(NaN);
+  if (nPresentI > 1) {
+    // One-out inferer m: the other inferers plus every forecaster's I_ik rebuilt without m.
+    for (const m of presentI) {
+      const row = m * nW;
+      let n = 0;
+      for (const j of presentI) {
+        if (j === m) continue;
+        ws.vals[n] = I[j];
+        ws.regs[n++] = regretOrInitial(regrets.oneOut[row + j], init);
+      }
+      for (const k of presentF) {
+        const v = fiOneOut[k * nI + m];
+        if (Number.isNaN(v)) continue;
+        ws.vals[n] = v;
+        ws.regs[n++] = regretOrInitial(regrets.oneOut[row + nI + k], init);
+      }
+      networkOneOut[m] =
+        !hasPrevLoss && prm.no_previous_loss === 'median' ? median(ws.vals, n) : combine(ws, n, prm);
+    }
+    if (presentF.length > 1) {
+      // One-out forecaster m: all inferers and the other forecasters (not rebuilt).
+      for (const m of presentF) {
+        const row = (nI + m) * nW;
+        let n = 0;
+        for (const j of presentI) {
+          ws.vals[n] = I[j];
+          ws.regs[n++] = regretOrInitial(regrets.oneOut[row + j], init);
+        }
+        for (const k of presentF) {
+          if (k === m) continue;
+          ws.vals[n] = fi[k];
+          ws.regs[n++] = regretOrInitial(regrets.oneOut[row + nI + k], init);
+        }
+        networkOneOut[nI + m] = combine(ws, n, prm);
+      }
+      // One-in forecaster k: all inferers plus forecaster k, with the one-in regrets.
+      for (const k of presentF) {
+        const row = k * (nI + 1);
+        let n = 0;
+        for (const j of presentI) {
+          ws.vals[n] = I[j];
+          ws.regs[n++] = regretOrInitial(regrets.oneIn[row + j], init);
+        }
+        ws.vals[n] = fi[k];
+        ws.regs[n++] = regretOrInitial(regrets.oneIn[row + nI], init);
+        naiveOneIn[k] = combine(ws, n, prm);
+      }
+    }
+  }
+
+  // Confidence interval (eqs. 16–19) over the network's values and weights.
+  const percentiles = ciPercentiles(prm);
+  const confidence = weightedPercentiles(
+    ciValues,
+    ciWeights,
+    nCi,
+    percentiles,
+    prm.confidence_intervals === 'whitepaper' ? network : null,
+  );
+
+  return {
+    forecastedRegrets: fr,
+    forecastImplied: fi,
+    forecastImpliedOneOut: fiOneOut,
+    network,
+    networkWeights,
+    naive,
+    networkOneOut,
+    naiveOneIn,
+    confidence,
+    percentiles,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Objects reported on by reputers (eq. 12) and their losses (eqs. 13–14).
+
+/**
+ * The objects of eq. 12 in one flat layout, used for reported losses and their combined values:
+ * [network, naive, inference_0..N_i−1, forecast_implied_0..N_f−1, forecast_implied_k_oneout_j at k·N_i + j,
+ *  network_oneout_0..N_i+N_f−1, naive_onein_0..N_f−1].
+ */
+export interface ObjectLayout {
+  nI: number;
+  nF: number;
+  count: number;
+  network: number;
+  naive: number;
+  inference: number;
+  forecastImplied: number;
+  forecastImpliedOneOut: number;
+  networkOneOut: number;
+  naiveOneIn: number;
+}
+
+export function objectLayout(nI: number, nF: number): ObjectLayout {
+  const inference = 2;
+  const forecastImplied = inference + nI;
+  const forecastImpliedOneOut = forecastImplied + nF;
+  const networkOneOut = forecastImpliedOneOut + nF * nI;
+  const naiveOneIn = networkOneOut + nI + nF;
+  return {
+    nI,
+    nF,
+    count: naiveOneIn + nF,
+    network: 0,
+    naive: 1,
+    inference,
+    forecastImplied,
+    forecastImpliedOneOut,
+    networkOneOut,
+    naiveOneIn,
+  };
+}
+
+/** The synthesis outputs as a flat object vector in `objectLayout` order (NaN where an object is missing). */
+export function objectValues(res: SynthesisResult, inferences: Float64Array, L: ObjectLayout): Float64Array {
+  const out = new Float64Array(L.count);
+  out[L.network] = res.network;
+  out[L.naive] = res.naive;
+  out.set(inferences, L.inference);
+  out.set(res.forecastImplied, L.forecastImplied);
+  out.set(res.forecastImpliedOneOut, L.forecastImpliedOneOut);
+  out.set(res.networkOneOut, L.networkOneOut);
+  out.set(res.naiveOneIn, L.naiveOneIn);
+  return out;
+}
+
+/**
+ * Stake-weighted log10 losses of every object — eq. 14: L = Σ_m S_m ℓ_m / Σ_m S_m over the reputers that
+ * reported the object, with raw stakes (D13). `reports` is N_r × N_obj row-major (NaN: not reported);
+ * a reputer with NaN or zero stake counts for nothing. An object no one reported gets NaN.
+ */
+export function stakeWeightedLosses(reports: Float64Array, stakes: Float64Array, nObj: number): Float64Array {
+  const nR = stakes.length;
+  const num = new Float64Array(nObj);
+  const den = new Float64Array(nObj);
+  for (let m = 0; m < nR; m++) {
+    const s = stakes[m];
+    if (!(s > 0)) continue;
+    const base = m * nObj;
+    for (let o = 0; o < nObj; o++) {
+      const l = reports[base + o];
+      if (Number.isNaN(l)) continue;
+      num[o] += s * l;
+      den[o] += s;
+    }
+  }
+  for (let o = 0; o < nObj; o++) num[o] = den[o] > 0 ? num[o] / den[o] : NaN;
+  return num;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Regret updates (eq. 15).
+
+/** EMA of eq. 15: α x + (1 − α) prev, with a missing prev read as the initial regret. */
+export function regretEma(x: number, prev: number, alpha: number, initial: number): number {
+  return alpha * x + (1 - alpha) * (Number.isNaN(prev) ? initial : prev);
+}
+
+/**
+ * Regret update of every table — eq. 15 — from the losses (eq. 14, `objectLayout` order) of the previous
+ * epoch's objects. Each variant's own loss is the reference (D7): one-out-m regrets of forecaster k use the
+ * loss of k's forecast-implied inference rebuilt without m; the withheld worker and the one-in forecaster
+ * itself are tracked too. An entry whose losses are missing keeps its previous value. Also records the
+ * network loss for eq. 4 of the next epoch.
+ */
+export function updateRegrets(
+  prev: RegretState,
+  losses: Float64Array,
+  prm: Pick<MechanismParams, 'alpha' | 'initial_regret'>,
+): RegretState {
+  const { nI, nF } = prev;
+  const nW = nI + nF;
+  const L = objectLayout(nI, nF);
+  const a = prm.alpha;
+  const init = prm.initial_regret;
+  const next = cloneRegretState(prev);
+  const workerLoss = (l: number): number => losses[l < nI ? L.inference + l : L.forecastImplied + (l - nI)];
+  const upd = (arr: Float64Array, i: number, x: number): void => {
+    if (!Number.isNaN(x)) arr[i] = regretEma(x, arr[i], a, init);
+  };
+
+  const lNet = losses[L.network];
+  for (let l = 0; l < nW; l++) upd(next.network, l, lNet - workerLoss(l));
+
+  const lNaive = losses[L.naive];
+  for (let j = 0; j < nI; j++) upd(next.naive, j, lNaive - losses[L.inference + j]);
+
+  for (let m = 0; m < nW; m++) {
+    const lOut = losses[L.networkOneOut + m];
+    if (Number.isNaN(lOut)) continue;
+    const row = m * nW;
+    for (let l = 0; l < nW; l++) {
+      let ll: number;
+      if (m < nI && l >= nI) ll = losses[L.forecastImpliedOneOut + (l - nI) * nI + m]; // rebuilt I_ik^(−m)
+      else ll = workerLoss(l);
+      upd(next.oneOut, row + l, lOut - ll);
+    }
+  }
+
+  for (let k = 0; k < nF; k++) {
+    const lIn = losses[L.naiveOneIn + k];
+    if (Number.isNaN(lIn)) continue;
+    const row = k * (nI + 1);
+    for (let j = 0; j < nI; j++) upd(next.oneIn, row + j, lIn - losses[L.inference + j]);
+    upd(next.oneIn, row + nI, lIn - losses[L.forecastImplied + k]);
+  }
+
+  if (!Number.isNaN(lNet)) next.networkLoss = lNet;
+  return next;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The initial regret of a new worker (synthesis.md §12, D10).
+
+/**
+ * Topic initial regret from the network regrets of experienced workers:
+ * quantile_q(R) + (c − 8.25/p)·(σ(R) + ε). `variant` 'chain' uses q = 0.25 (linear interpolation) and the
+ * sample std (CalcTopicInitialRegret); 'simulator' uses q = 0 (the minimum) and the population std, which
+ * reproduces the reference simulator's constants. Returns 0 when no worker is experienced (chain).
+ */
+export function topicInitialRegret(
+  regrets: ArrayLike<number>,
+  n: number,
+  prm: Pick<MechanismParams, 'p' | 'c' | 'epsilon'>,
+  variant: 'chain' | 'simulator',
+): number {
+  if (n === 0) return 0;
+  const s = Float64Array.from({ length: n }, (_, i) => regrets[i]).sort();
+  let q: number;
+  let std: number;
+  if (variant === 'chain') {
+    const pos = 0.25 * (n - 1);
+    const lo = Math.floor(pos);
+    const hi = Math.min(lo + 1, n - 1);
+    q = s[lo] + (pos - lo) * (s[hi] - s[lo]);
+    std = sampleStd(s, n);
+  } else {
+    q = s[0];
+    let mean = 0;
+    for (let i = 0; i < n; i++) mean += s[i];
+    mean /= n;
+    let m2 = 0;
+    for (let i = 0; i < n; i++) m2 += (s[i] - mean) ** 2;
+    std = Math.sqrt(m2 / n);
+  }
+  return q + (prm.c - 8.25 / prm.p) * (std + prm.epsilon);
+}

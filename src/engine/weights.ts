@@ -1,0 +1,158 @@
+// Primitive functions of inference synthesis: the potential φ_{p,c}, its derivative, the sample standard
+// deviation, regret → weight conversion with the chain's guard rails, weighted means and percentiles.
+// Pure functions on typed arrays; no allocation in the hot paths beyond what the caller hands in.
+
+import type { MechanismParams } from './params.js';
+
+export type WeightParams = Pick<MechanismParams, 'p' | 'c' | 'epsilon' | 'guard_rails' | 'epsilon_safe_div'>;
+
+/** φ_{p,c}(x) = ln(1 + e^{p(x−c)}) — eq. 6 (computed without overflow). */
+export function potential(x: number, p: number, c: number): number {
+  const z = p * (x - c);
+  return z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
+}
+
+/** φ′_{p,c}(x) = p / (e^{−p(x−c)} + 1) — eq. 7. */
+export function potentialDerivative(x: number, p: number, c: number): number {
+  return p / (Math.exp(-p * (x - c)) + 1);
+}
+
+/** Sample (n−1) standard deviation of v[0..n), two-pass; 0 for n ≤ 1 (spec: std convention). */
+export function sampleStd(v: ArrayLike<number>, n: number): number {
+  if (n <= 1) return 0;
+  let s = 0;
+  for (let i = 0; i < n; i++) s += v[i];
+  const mean = s / n;
+  let m2 = 0;
+  for (let i = 0; i < n; i++) {
+    const d = v[i] - mean;
+    m2 += d * d;
+  }
+  return Math.sqrt(m2 / (n - 1));
+}
+
+/** Guard-rail thresholds on the normalised regret (chain CalcWeightFromNormalizedRegret). */
+export function guardRailThresholds(p: number, c: number): { cap: number; shift: number; zero: number } {
+  return { cap: c + 6.75 / p, shift: c - 8.25 / p, zero: c - 17.25 / p };
+}
+
+/**
+ * Weights from regrets — eqs. 5 and 8 (forecasted regrets) and eqs. 10–11 (actual regrets):
+ * x̂ = R / (σ + ε), w = φ′(x̂). With `guard_rails` the chain's rails apply: cap x̂ at c + 6.75/p; if the largest
+ * x̂ (taken before the cap) is below c − 8.25/p, shift all x̂ so that it equals c − 8.25/p; then w = 0 where
+ * x̂ < c − 17.25/p. `std` and `maxR` are σ and max R of R[0..n) (passed in so that leave-one-out callers can
+ * supply them from running sums). Writes w into out[0..n) and returns Σw.
+ */
+export function regretWeightsFromStats(
+  R: ArrayLike<number>,
+  n: number,
+  std: number,
+  maxR: number,
+  prm: WeightParams,
+  out: Float64Array,
+  skip = -1,
+): number {
+  const { p, c } = prm;
+  const inv = 1 / (Math.abs(std) + prm.epsilon);
+  let sum = 0;
+  if (!prm.guard_rails) {
+    for (let i = 0; i < n; i++) {
+      if (i === skip) {
+        out[i] = 0;
+        continue;
+      }
+      const w = p / (Math.exp(-p * (R[i] * inv - c)) + 1);
+      out[i] = w;
+      sum += w;
+    }
+    return sum;
+  }
+  const cap = c + 6.75 / p;
+  const shiftTo = c - 8.25 / p;
+  const zeroBelow = c - 17.25 / p;
+  const xMax = maxR * inv;
+  const shift = xMax < shiftTo ? shiftTo - xMax : 0;
+  for (let i = 0; i < n; i++) {
+    if (i === skip) {
+      out[i] = 0;
+      continue;
+    }
+    let x = R[i] * inv;
+    if (x > cap) x = cap;
+    x += shift;
+    const w = x < zeroBelow ? 0 : p / (Math.exp(-p * (x - c)) + 1);
+    out[i] = w;
+    sum += w;
+  }
+  return sum;
+}
+
+/** Weights from regrets R[0..n) (eqs. 5, 8, 10, 11 with guard rails); returns Σw. */
+export function regretWeights(R: ArrayLike<number>, n: number, prm: WeightParams, out: Float64Array): number {
+  let maxR = -Infinity;
+  for (let i = 0; i < n; i++) if (R[i] > maxR) maxR = R[i];
+  return regretWeightsFromStats(R, n, sampleStd(R, n), maxR, prm, out);
+}
+
+/** Σ w v / max(Σ w, EpsilonSafeDiv) — eqs. 3 and 9. */
+export function weightedMean(v: ArrayLike<number>, w: ArrayLike<number>, n: number, safeDiv: number): number {
+  let sw = 0;
+  let swv = 0;
+  for (let i = 0; i < n; i++) {
+    sw += w[i];
+    swv += w[i] * v[i];
+  }
+  return swv / Math.max(sw, safeDiv);
+}
+
+/** Median of v[0..n) (mean of the two middle values for even n). */
+export function median(v: ArrayLike<number>, n: number): number {
+  const s = Float64Array.from({ length: n }, (_, i) => v[i]).sort();
+  if (n === 0) return NaN;
+  const h = n >> 1;
+  return n % 2 === 1 ? s[h] : 0.5 * (s[h - 1] + s[h]);
+}
+
+/**
+ * Weighted percentiles of a weighted sample — eqs. 17–19: sort by value (ties keep input order), C_l = (c_l −
+ * w_l/2)/Σw, and interpolate linearly; q outside [C_first, C_last] clamps to the end values.
+ * If `shrinkAround` is a number, values are first moved toward it by 1/√N (eq. 16).
+ */
+export function weightedPercentiles(
+  values: ArrayLike<number>,
+  weights: ArrayLike<number>,
+  n: number,
+  percentiles: readonly number[],
+  shrinkAround: number | null,
+): Float64Array {
+  const out = new Float64Array(percentiles.length);
+  if (n === 0) return out.fill(NaN);
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a] - values[b] || a - b);
+  const scale = shrinkAround === null ? 1 : 1 / Math.sqrt(n);
+  const v = new Float64Array(n);
+  const C = new Float64Array(n);
+  let total = 0;
+  for (let i = 0; i < n; i++) total += weights[order[i]];
+  let cum = 0;
+  for (let i = 0; i < n; i++) {
+    const j = order[i];
+    v[i] = shrinkAround === null ? values[j] : shrinkAround + (values[j] - shrinkAround) * scale; // eq. 16
+    cum += weights[j]; // eq. 17
+    C[i] = (cum - 0.5 * weights[j]) / total; // eq. 18
+  }
+  percentiles.forEach((P, t) => {
+    const q = P / 100;
+    if (!(total > 0)) {
+      out[t] = NaN;
+    } else if (q <= C[0]) {
+      out[t] = v[0];
+    } else if (q >= C[n - 1]) {
+      out[t] = v[n - 1];
+    } else {
+      let l = 0; // largest index with C_l ≤ q
+      while (l + 1 < n && C[l + 1] <= q) l++;
+      out[t] = v[l] + ((q - C[l]) / (C[l + 1] - C[l])) * (v[l + 1] - v[l]); // eq. 19
+    }
+  });
+  return out;
+}
