@@ -1,10 +1,15 @@
 #!/usr/bin/env node
 // allora-sim command-line entry point: parse, call, print. No logic here.
 import { buildProgram } from './program.js';
+import { isInputError } from '../scenario/errors.js';
 
 buildProgram()
   .parseAsync(process.argv)
   .catch((err: unknown) => {
-    process.stderr.write(`allora-sim: ${err instanceof Error ? err.message : String(err)}\n`);
+    if (isInputError(err)) {
+      process.stderr.write(`allora-sim: ${err.message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`allora-sim: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exit(1);
   });

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerReplay } from './replay.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -6,5 +7,6 @@ export function buildProgram(): Command {
     .name('allora-sim')
     .description('Agent-based Monte Carlo simulator of the Allora network mechanism (whitepaper §3–§5).')
     .showHelpAfterError();
+  registerReplay(program);
   return program;
 }

@@ -201,8 +201,9 @@ export function forecastImpliedWithOneOuts(
     const r = R[t];
     const meanOut = (sum - r) / n1;
     let m2Out = m2 - (r - mean) * (r - meanOut);
-    if (!(m2Out > 1e-8 * m2)) {
-      // The removed regret carried (nearly) all the spread: recompute two-pass to keep full precision.
+    if (!(m2Out > 1e-3 * m2)) {
+      // The removed regret carried (nearly) all the spread, so the removal formula would lose digits to
+      // cancellation: recompute two-pass. At most one regret per forecaster can trigger this.
       m2Out = 0;
       for (let u = 0; u < n; u++) {
         if (u === t) continue;

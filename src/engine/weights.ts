@@ -65,6 +65,7 @@ export function regretWeightsFromStats(
       out[i] = w;
       sum += w;
     }
+    if (sum < prm.epsilon_safe_div) sum = rescaleWeights(R, n, inv, p, c, out, skip);
     return sum;
   }
   const cap = c + 6.75 / p;
@@ -83,6 +84,35 @@ export function regretWeightsFromStats(
     const w = x < zeroBelow ? 0 : p / (Math.exp(-p * (x - c)) + 1);
     out[i] = w;
     sum += w;
+  }
+  return sum;
+}
+
+/**
+ * Without guard rails, all weights can be tiny (all normalised regrets very negative) and underflow. Eqs. 3 and 9
+ * only use weight ratios, so recompute them in log space, scaled so that the largest is 1 (a common factor):
+ * ln w = ln p − ln(1 + e^{−p(x−c)}). Returns the new Σw.
+ */
+function rescaleWeights(
+  R: ArrayLike<number>,
+  n: number,
+  inv: number,
+  p: number,
+  c: number,
+  out: Float64Array,
+  skip: number,
+): number {
+  const logW = (x: number): number => {
+    const z = -p * (x - c);
+    return -(z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z)));
+  };
+  let top = -Infinity;
+  for (let i = 0; i < n; i++) if (i !== skip) top = Math.max(top, logW(R[i] * inv));
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    if (i === skip) continue;
+    out[i] = Math.exp(logW(R[i] * inv) - top);
+    sum += out[i];
   }
   return sum;
 }
