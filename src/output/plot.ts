@@ -1,0 +1,837 @@
+/**
+ * Figure renderer: Vega-Lite spec → Vega → SVG (headless, no canvas) → PNG (resvg).
+ *
+ * Reproducibility: the only font anywhere in the pipeline is DejaVu Sans from the
+ * `dejavu-fonts-ttf` npm package. Vega lays text out with that font's own advance widths
+ * (read from the TTF below, instead of a canvas or a machine-dependent estimate), the SVG
+ * names it as its font family, and resvg loads that file only (no system fonts). The SVG
+ * and the PNG are therefore byte-identical on every machine for the same input.
+ *
+ * The figure builders take the plain row arrays of the CSV contracts and return a
+ * Vega-Lite spec; `renderVegaLite` / `writeFigure` turn any spec into SVG + PNG.
+ */
+import { readFileSync } from 'node:fs';
+import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+import { renderAsync, type ResvgRenderOptions } from '@resvg/resvg-js';
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+
+// ---------------------------------------------------------------------------------------------
+// Row contracts (the CSV columns the figures read)
+// ---------------------------------------------------------------------------------------------
+
+export type LossKind = 'network' | 'naive' | 'inference' | 'forecast_implied';
+
+/** One loss of one epoch. `loss` is the linear MSE (not log10); `index` is null for network/naive. */
+export interface LossRow {
+  seed: number;
+  epoch: number;
+  kind: LossKind;
+  index: number | null;
+  loss: number;
+}
+
+export type RewardTask = 'inference' | 'forecast' | 'reputer';
+
+/** Reward of one participant (`index` within its task) in one epoch. */
+export interface RewardRow {
+  seed: number;
+  epoch: number;
+  task: RewardTask;
+  index: number;
+  reward: number;
+}
+
+/** Per-epoch topic quantities; `inference`/`forecast`/`reputer` are the class reward totals (U, V, W). */
+export interface TaskRow {
+  seed: number;
+  epoch: number;
+  emission: number;
+  inference: number;
+  forecast: number;
+  reputer: number;
+  chi: number;
+  gamma: number;
+  F: number;
+  G: number;
+  H: number;
+}
+
+/** APY of one setup in one step (month). `apy` is a fraction (0.12 = 12 %) unless opts.apyUnit = 'percent'. */
+export interface ApyRow {
+  setup: string;
+  epoch: number;
+  apy: number;
+}
+
+/** Which seed(s) a figure shows. */
+export interface SeedSelection {
+  /** Seed to plot (default: the smallest seed in the rows). Ignored when aggregate = 'median'. */
+  seed?: number;
+  /** 'median': plot the per-(epoch, series) median over all seeds instead of one seed. */
+  aggregate?: 'seed' | 'median';
+}
+
+export interface CommonFigureOptions {
+  /** Title above the figure; '' for none. */
+  title?: string;
+  /** Optional subtitle (default: which seed / median over how many seeds). */
+  subtitle?: string;
+  /**
+   * At most this many epochs are drawn per series; longer runs keep every k-th epoch (plus the
+   * last), deterministically. Default 2000.
+   */
+  maxPoints?: number;
+}
+
+export interface Figure2Options extends SeedSelection, CommonFigureOptions {
+  width?: number;
+  height?: number;
+}
+
+export interface Figure3Options extends SeedSelection, CommonFigureOptions {
+  /** Size of each of the 8 panels. */
+  panelWidth?: number;
+  panelHeight?: number;
+}
+
+export interface Figure4Options extends CommonFigureOptions {
+  /** Draw a horizontal reference line at the APY cap (same unit as the rows, e.g. 0.12). */
+  cap?: number;
+  /** Unit of `apy` in the rows (default 'fraction'). */
+  apyUnit?: 'fraction' | 'percent';
+  /** Rows' `epoch` counts steps; month = epoch / epochsPerMonth (default 1: one step per month). */
+  epochsPerMonth?: number;
+  width?: number;
+  height?: number;
+}
+
+export interface RenderOptions {
+  /** PNG pixels per SVG pixel (default 2). */
+  scale?: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Font: DejaVu Sans from the npm package, and its advance widths for Vega's text layout
+// ---------------------------------------------------------------------------------------------
+
+export const FONT_FAMILY = 'DejaVu Sans';
+
+const require = createRequire(import.meta.url);
+
+/** Absolute path of DejaVuSans.ttf inside the installed `dejavu-fonts-ttf` package. */
+export const FONT_FILE = path.join(
+  path.dirname(require.resolve('dejavu-fonts-ttf/package.json')),
+  'ttf',
+  'DejaVuSans.ttf',
+);
+
+interface FontMetrics {
+  unitsPerEm: number;
+  advance(codePoint: number): number;
+}
+
+/** Minimal TrueType reader: unitsPerEm, cmap (format 12 or 4) and hmtx advance widths. */
+function readFontMetrics(buf: Buffer): FontMetrics {
+  const numTables = buf.readUInt16BE(4);
+  const tables = new Map<string, number>();
+  for (let i = 0; i < numTables; i++) {
+    const rec = 12 + 16 * i;
+    tables.set(buf.toString('latin1', rec, rec + 4), buf.readUInt32BE(rec + 8));
+  }
+  const table = (tag: string): number => {
+    const off = tables.get(tag);
+    if (off === undefined) throw new Error(`font ${FONT_FILE}: no '${tag}' table`);
+    return off;
+  };
+  const unitsPerEm = buf.readUInt16BE(table('head') + 18);
+  const numHMetrics = buf.readUInt16BE(table('hhea') + 34);
+  const hmtx = table('hmtx');
+  const glyphAdvance = (g: number): number => buf.readUInt16BE(hmtx + 4 * Math.min(g, numHMetrics - 1));
+
+  const cmap = table('cmap');
+  let fmt12 = -1;
+  let fmt4 = -1;
+  for (let i = 0, n = buf.readUInt16BE(cmap + 2); i < n; i++) {
+    const rec = cmap + 4 + 8 * i;
+    const platform = buf.readUInt16BE(rec);
+    const encoding = buf.readUInt16BE(rec + 2);
+    const sub = cmap + buf.readUInt32BE(rec + 4);
+    const format = buf.readUInt16BE(sub);
+    if (format === 12 && (platform === 3 || platform === 0)) fmt12 = sub;
+    if (format === 4 && ((platform === 3 && encoding === 1) || platform === 0) && fmt4 < 0) fmt4 = sub;
+  }
+
+  const glyphOf = (c: number): number => {
+    if (fmt12 >= 0) {
+      const groups = buf.readUInt32BE(fmt12 + 12);
+      let lo = 0;
+      let hi = groups - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        const g = fmt12 + 16 + 12 * mid;
+        const start = buf.readUInt32BE(g);
+        const end = buf.readUInt32BE(g + 4);
+        if (c < start) hi = mid - 1;
+        else if (c > end) lo = mid + 1;
+        else return buf.readUInt32BE(g + 8) + (c - start);
+      }
+      return 0;
+    }
+    if (fmt4 >= 0 && c <= 0xffff) {
+      const segX2 = buf.readUInt16BE(fmt4 + 6);
+      const ends = fmt4 + 14;
+      const starts = ends + segX2 + 2;
+      const deltas = starts + segX2;
+      const ranges = deltas + segX2;
+      for (let s = 0; s < segX2; s += 2) {
+        if (buf.readUInt16BE(ends + s) < c) continue;
+        const start = buf.readUInt16BE(starts + s);
+        if (c < start) return 0;
+        const delta = buf.readUInt16BE(deltas + s);
+        const ro = buf.readUInt16BE(ranges + s);
+        if (ro === 0) return (c + delta) & 0xffff;
+        const g = buf.readUInt16BE(ranges + s + ro + 2 * (c - start));
+        return g === 0 ? 0 : (g + delta) & 0xffff;
+      }
+    }
+    return 0;
+  };
+
+  const cache = new Map<number, number>();
+  return {
+    unitsPerEm,
+    advance(c: number): number {
+      let w = cache.get(c);
+      if (w === undefined) {
+        w = glyphAdvance(glyphOf(c));
+        cache.set(c, w);
+      }
+      return w;
+    },
+  };
+}
+
+let metrics: FontMetrics | undefined;
+
+function textWidth(text: string, fontSize: number): number {
+  metrics ??= readFontMetrics(readFileSync(FONT_FILE));
+  let units = 0;
+  for (const ch of text) units += metrics.advance(ch.codePointAt(0) ?? 0);
+  return (units / metrics.unitsPerEm) * fontSize;
+}
+
+/** Runtime exports of vega(-scenegraph) that vega's typings do not declare. */
+interface VegaSceneInternals {
+  textMetrics: { width: (item: { fontSize?: number; limit?: number }, text: unknown) => number };
+  resetSVGDefIds: () => void;
+}
+const vegaInternals = vega as unknown as VegaSceneInternals;
+
+let metricsInstalled = false;
+/** Make Vega measure text with DejaVu Sans's real advance widths (deterministic, no canvas). */
+function installTextMetrics(): void {
+  if (metricsInstalled) return;
+  vegaInternals.textMetrics.width = (item, text) => {
+    const size = item.fontSize != null ? +item.fontSize || 0 : 11;
+    const s = text == null ? '' : String(text).trim();
+    const w = size <= 0 || s === '' ? 0 : textWidth(s, size);
+    // Labels longer than `limit` are truncated to fit it (vega's own truncate uses this function).
+    return item.limit != null && item.limit > 0 ? Math.min(w, item.limit) : w;
+  };
+  metricsInstalled = true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendering
+// ---------------------------------------------------------------------------------------------
+
+/** Base Vega-Lite config: one font everywhere, regular weight (only the regular face is loaded). */
+const BASE_CONFIG = {
+  font: FONT_FAMILY,
+  background: 'white',
+  padding: 8,
+  title: { fontSize: 15, fontWeight: 'normal', subtitleFontSize: 11, subtitleColor: '#555', anchor: 'start', offset: 10 },
+  axis: {
+    labelFontSize: 10,
+    titleFontSize: 11,
+    titleFontWeight: 'normal',
+    labelColor: '#222',
+    titleColor: '#111',
+    gridColor: '#e6e6e6',
+    domainColor: '#555',
+    tickColor: '#555',
+  },
+  legend: { labelFontSize: 10, titleFontSize: 11, titleFontWeight: 'normal', symbolStrokeWidth: 2 },
+  header: { labelFontWeight: 'normal', titleFontWeight: 'normal' },
+  view: { stroke: '#bbbbbb' },
+  line: { strokeCap: 'butt' },
+} as const;
+
+// vega's scenegraph keeps SVG clip/gradient ids in module globals: renders are serialised so that
+// every render starts from the same ids.
+let renderQueue: Promise<unknown> = Promise.resolve();
+
+/** Render a Vega-Lite spec to an SVG string and a PNG buffer (byte-reproducible). */
+export function renderVegaLite(spec: TopLevelSpec, opts: RenderOptions = {}): Promise<{ svg: string; png: Buffer }> {
+  const job = renderQueue.then(() => renderNow(spec, opts));
+  renderQueue = job.catch(() => undefined);
+  return job;
+}
+
+async function renderNow(spec: TopLevelSpec, opts: RenderOptions): Promise<{ svg: string; png: Buffer }> {
+  installTextMetrics();
+  const scale = opts.scale ?? 2;
+  if (!(scale > 0)) throw new Error(`renderVegaLite: scale must be > 0 (got ${scale})`);
+  const withFont = {
+    ...spec,
+    config: { ...BASE_CONFIG, ...(spec.config ?? {}), font: FONT_FAMILY },
+  } as TopLevelSpec;
+  const vgSpec = compile(withFont).spec;
+  const view = new vega.View(vega.parse(vgSpec), { renderer: 'none', logLevel: vega.Error });
+  try {
+    await view.runAsync();
+    vegaInternals.resetSVGDefIds();
+    const svg = await view.toSVG();
+    const resvgOpts: ResvgRenderOptions = {
+      font: {
+        fontFiles: [FONT_FILE],
+        loadSystemFonts: false,
+        defaultFontFamily: FONT_FAMILY,
+        sansSerifFamily: FONT_FAMILY,
+      },
+      fitTo: { mode: 'zoom', value: scale },
+      background: 'white',
+      logLevel: 'off',
+    };
+    const png = (await renderAsync(svg, resvgOpts)).asPng();
+    return { svg, png };
+  } finally {
+    view.finalize();
+  }
+}
+
+/** Write `<dir>/<basename>.svg` and `<dir>/<basename>.png` (each via a temp file + rename). */
+export async function writeFigure(dir: string, basename: string, spec: TopLevelSpec, opts: RenderOptions = {}): Promise<void> {
+  if (basename === '' || basename.includes('/') || basename.includes('\\')) {
+    throw new Error(`writeFigure: basename must be a plain file name without extension (got '${basename}')`);
+  }
+  const { svg, png } = await renderVegaLite(spec, opts);
+  await mkdir(dir, { recursive: true });
+  await atomicWrite(path.join(dir, `${basename}.svg`), svg);
+  await atomicWrite(path.join(dir, `${basename}.png`), png);
+}
+
+let tmpCounter = 0;
+async function atomicWrite(file: string, data: string | Buffer): Promise<void> {
+  const tmp = `${file}.tmp-${process.pid}-${++tmpCounter}`;
+  try {
+    await writeFile(tmp, data);
+    await rename(tmp, file);
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Row helpers
+// ---------------------------------------------------------------------------------------------
+
+function median(values: number[]): number {
+  const v = [...values].sort((a, b) => a - b);
+  const n = v.length;
+  return n % 2 === 1 ? v[(n - 1) / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+interface Selection {
+  /** Seeds whose rows are used (one seed, or all seeds for the median). */
+  seeds: number[];
+  median: boolean;
+  label: string;
+}
+
+function selectSeeds(who: string, rowSeeds: Iterable<number>, sel: SeedSelection): Selection {
+  const seeds = [...new Set(rowSeeds)].sort((a, b) => a - b);
+  if (sel.aggregate === 'median') {
+    return { seeds, median: true, label: seeds.length === 1 ? `seed ${seeds[0]}` : `median over ${seeds.length} seeds` };
+  }
+  const seed = sel.seed ?? seeds[0];
+  if (!seeds.includes(seed)) {
+    const shown = seeds.slice(0, 10).join(', ') + (seeds.length > 10 ? ', …' : '');
+    throw new Error(`${who}: seed ${seed} is not in the rows (seeds present: ${shown})`);
+  }
+  return { seeds: [seed], median: false, label: `seed ${seed}` };
+}
+
+/**
+ * Combine per-seed values of each key: the single selected seed's value, or the median over seeds.
+ * `values` maps key → seed → value.
+ */
+function combineSeeds<K>(values: Map<K, Map<number, number>>, sel: Selection): Map<K, number> {
+  const out = new Map<K, number>();
+  for (const [key, bySeed] of values) {
+    if (sel.median) {
+      const v = [...bySeed.values()];
+      if (v.length > 0) out.set(key, median(v));
+    } else {
+      const v = bySeed.get(sel.seeds[0]);
+      if (v !== undefined) out.set(key, v);
+    }
+  }
+  return out;
+}
+
+/** The epochs to draw: all of them, or every k-th (plus the last) when there are more than maxPoints. */
+function thinEpochs(epochs: Iterable<number>, maxPoints: number | undefined): Set<number> {
+  const sorted = [...new Set(epochs)].sort((a, b) => a - b);
+  const max = Math.max(2, Math.floor(maxPoints ?? 2000));
+  if (sorted.length <= max) return new Set(sorted);
+  const stride = Math.ceil(sorted.length / max);
+  const keep = new Set<number>();
+  for (let i = 0; i < sorted.length; i += stride) keep.add(sorted[i]);
+  keep.add(sorted[sorted.length - 1]);
+  return keep;
+}
+
+function requireRows(who: string, what: string, rows: readonly unknown[]): void {
+  if (!Array.isArray(rows) || rows.length === 0) {
+    throw new Error(`${who}: no ${what} rows to plot (got an empty array)`);
+  }
+}
+
+function titleParams(defaultTitle: string, subtitle: string, opts: CommonFigureOptions): { title?: unknown } {
+  const text = opts.title ?? defaultTitle;
+  const sub = opts.subtitle ?? subtitle;
+  if (text === '' && sub === '') return {};
+  return { title: sub === '' ? { text } : { text, subtitle: sub } };
+}
+
+const BLUE = '#1f4fd8';
+const CYAN = '#00b4c8';
+const RED = '#d62728';
+const BLACK = '#000000';
+/** Distinct colours for individual participants (first is black-free, colour-blind friendly order). */
+const PARTICIPANT_COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+
+// ---------------------------------------------------------------------------------------------
+// Figure 2: losses of inferences, forecast-implied inferences, naive and network inference
+// ---------------------------------------------------------------------------------------------
+
+const LOSS_SERIES: Record<LossKind, { label: string; color: string; dash: number[]; width: number; opacity: number }> = {
+  inference: { label: 'Inferences (workers)', color: BLUE, dash: [], width: 0.8, opacity: 0.75 },
+  forecast_implied: { label: 'Forecast-implied inferences', color: CYAN, dash: [], width: 0.8, opacity: 0.85 },
+  naive: { label: 'Naive network inference', color: BLACK, dash: [2, 2], width: 1.4, opacity: 1 },
+  network: { label: 'Network inference', color: BLACK, dash: [], width: 1.4, opacity: 1 },
+};
+/** Drawing (and legend) order: thin lines below, network on top. */
+const LOSS_ORDER: LossKind[] = ['inference', 'forecast_implied', 'naive', 'network'];
+
+export function figure2Spec(losses: LossRow[], opts: Figure2Options = {}): TopLevelSpec {
+  const who = 'figure2Spec';
+  requireRows(who, 'loss', losses);
+  const sel = selectSeeds(who, losses.map((r) => r.seed), opts);
+  const seedSet = new Set(sel.seeds);
+
+  // key "kind|index|epoch" → seed → loss
+  const byKey = new Map<string, Map<number, number>>();
+  const keyParts = new Map<string, { kind: LossKind; index: number | null; epoch: number }>();
+  for (const r of losses) {
+    if (!seedSet.has(r.seed)) continue;
+    if (!(r.kind in LOSS_SERIES)) throw new Error(`${who}: unknown loss kind '${String(r.kind)}'`);
+    if (!Number.isFinite(r.loss) || r.loss === 0) continue; // missing value: leave a gap
+    if (r.loss < 0) {
+      throw new Error(
+        `${who}: loss must be the positive linear MSE, got ${r.loss} (seed ${r.seed}, epoch ${r.epoch}, ${r.kind}); ` +
+          'convert log10 losses with 10 ** x first',
+      );
+    }
+    const index = r.kind === 'network' || r.kind === 'naive' ? null : r.index;
+    const key = `${r.kind}|${index ?? ''}|${r.epoch}`;
+    let m = byKey.get(key);
+    if (!m) {
+      m = new Map();
+      byKey.set(key, m);
+      keyParts.set(key, { kind: r.kind, index, epoch: r.epoch });
+    }
+    m.set(r.seed, r.loss);
+  }
+  const combined = combineSeeds(byKey, sel);
+  if (combined.size === 0) throw new Error(`${who}: no positive finite losses for ${sel.label}`);
+
+  const keep = thinEpochs([...keyParts.values()].map((p) => p.epoch), opts.maxPoints);
+  const values: { epoch: number; loss: number; series: string; id: string; kind: LossKind }[] = [];
+  for (const [key, loss] of combined) {
+    const p = keyParts.get(key)!;
+    if (!keep.has(p.epoch)) continue;
+    values.push({ epoch: p.epoch, loss, series: LOSS_SERIES[p.kind].label, id: `${p.kind}${p.index ?? ''}`, kind: p.kind });
+  }
+  values.sort((a, b) => LOSS_ORDER.indexOf(a.kind) - LOSS_ORDER.indexOf(b.kind) || a.id.localeCompare(b.id) || a.epoch - b.epoch);
+
+  const kinds = LOSS_ORDER.filter((k) => values.some((v) => v.kind === k));
+  const domain = kinds.map((k) => LOSS_SERIES[k].label);
+  const logAxis = logTicks(values.map((v) => v.loss));
+  const legend = { title: null, orient: 'bottom', direction: 'horizontal', columns: 2, symbolSize: 400, labelLimit: 260, columnPadding: 24 };
+  const enc = {
+    x: { field: 'epoch', type: 'quantitative', title: 'Time step (epoch)', scale: { nice: false, zero: false } },
+    y: {
+      field: 'loss',
+      type: 'quantitative',
+      title: 'Loss (MSE)',
+      scale: { type: 'log', domain: logAxis.domain, nice: false },
+      axis: { values: logAxis.values, labelExpr: logAxis.labelExpr, grid: true },
+    },
+    detail: { field: 'id' },
+    color: { field: 'series', type: 'nominal', scale: { domain, range: kinds.map((k) => LOSS_SERIES[k].color) }, legend },
+    strokeDash: { field: 'series', type: 'nominal', scale: { domain, range: kinds.map((k) => LOSS_SERIES[k].dash) }, legend },
+  };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    ...titleParams(
+      'Figure 2: losses of the inferences, forecast-implied inferences and network inference',
+      sel.label,
+      opts,
+    ),
+    width: opts.width ?? 640,
+    height: opts.height ?? 400,
+    data: { values },
+    // one layer per kind so that the z-order is fixed: inferences below, network on top
+    layer: kinds.map((k) => ({
+      transform: [{ filter: { field: 'kind', equal: k } }],
+      mark: { type: 'line', interpolate: 'linear', clip: true, strokeWidth: LOSS_SERIES[k].width, opacity: LOSS_SERIES[k].opacity },
+      encoding: enc,
+    })),
+  } as TopLevelSpec;
+}
+
+const SUPERSCRIPT: Record<string, string> = {
+  '-': '\u207b', '0': '\u2070', '1': '\u00b9', '2': '\u00b2', '3': '\u00b3', '4': '\u2074',
+  '5': '\u2075', '6': '\u2076', '7': '\u2077', '8': '\u2078', '9': '\u2079',
+};
+
+/** "10⁻³", "2×10⁻³" (DejaVu Sans has the superscript digits). */
+function powerOfTenLabel(mantissa: number, exponent: number): string {
+  const sup = [...String(exponent)].map((c) => SUPERSCRIPT[c] ?? c).join('');
+  return `${mantissa === 1 ? '' : `${mantissa}\u00d7`}10${sup}`;
+}
+
+/**
+ * Log-axis ticks: whole decades spanning the data (1-2-5 steps when that is at most two decades),
+ * labelled as powers of ten. Returns the scale domain, the tick values and a vega label expression.
+ */
+function logTicks(data: number[]): { domain: [number, number]; values: number[]; labelExpr: string } {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of data) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  const e0 = Math.floor(Math.log10(lo) + 1e-9);
+  let e1 = Math.ceil(Math.log10(hi) - 1e-9);
+  if (e1 <= e0) e1 = e0 + 1;
+  const mantissas = e1 - e0 <= 2 ? [1, 2, 5] : [1];
+  const ticks: { value: number; label: string }[] = [];
+  for (let e = e0; e <= e1; e++) {
+    for (const m of mantissas) {
+      if (e === e1 && m > 1) break;
+      ticks.push({ value: Number(`${m}e${e}`), label: powerOfTenLabel(m, e) });
+    }
+  }
+  // choose each tick's label by comparing with the geometric midpoints between ticks
+  let expr = JSON.stringify(ticks[ticks.length - 1].label);
+  for (let i = ticks.length - 2; i >= 0; i--) {
+    const mid = Math.sqrt(ticks[i].value * ticks[i + 1].value);
+    expr = `datum.value < ${mid.toPrecision(6)} ? ${JSON.stringify(ticks[i].label)} : ${expr}`;
+  }
+  return { domain: [ticks[0].value, ticks[ticks.length - 1].value], values: ticks.map((t) => t.value), labelExpr: expr };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Figure 3: rewards per epoch and cumulative, by class and by participant
+// ---------------------------------------------------------------------------------------------
+
+const TASK_LABEL: Record<RewardTask, { column: string; participant: string }> = {
+  inference: { column: 'Inference task', participant: 'Inferer' },
+  forecast: { column: 'Forecasting task', participant: 'Forecaster' },
+  reputer: { column: 'Reputer task', participant: 'Reputer' },
+};
+const TASKS: RewardTask[] = ['inference', 'forecast', 'reputer'];
+const CLASS_SERIES = [
+  { key: 'inference', label: 'Inference', color: BLUE },
+  { key: 'forecast', label: 'Forecasting', color: CYAN },
+  { key: 'reputer', label: 'Reputers', color: RED },
+  { key: 'total', label: 'Total', color: BLACK },
+] as const;
+
+interface SeriesPoint {
+  series: string;
+  epoch: number;
+  perEpoch: number;
+  cumulative: number;
+}
+
+/**
+ * Per-seed series (key → seed → epoch → value) → combined per-epoch and cumulative series.
+ * Cumulative sums are taken per seed first (missing epochs add nothing), then the selected seed
+ * or the median over seeds is taken per epoch.
+ */
+function perEpochAndCumulative(
+  raw: Map<string, Map<number, Map<number, number>>>,
+  sel: Selection,
+  allEpochs: number[],
+): SeriesPoint[] {
+  const out: SeriesPoint[] = [];
+  for (const [series, bySeed] of raw) {
+    const perEpoch = new Map<number, Map<number, number>>();
+    const cumulative = new Map<number, Map<number, number>>();
+    for (const [seed, byEpoch] of bySeed) {
+      let sum = 0;
+      for (const e of allEpochs) {
+        const v = byEpoch.get(e);
+        if (v !== undefined && Number.isFinite(v)) {
+          sum += v;
+          if (!perEpoch.has(e)) perEpoch.set(e, new Map());
+          perEpoch.get(e)!.set(seed, v);
+        }
+        if (!cumulative.has(e)) cumulative.set(e, new Map());
+        cumulative.get(e)!.set(seed, sum);
+      }
+    }
+    const pe = combineSeeds(perEpoch, sel);
+    const cu = combineSeeds(cumulative, sel);
+    for (const e of allEpochs) {
+      const c = cu.get(e);
+      if (c === undefined) continue;
+      out.push({ series, epoch: e, perEpoch: pe.get(e) ?? NaN, cumulative: c });
+    }
+  }
+  return out;
+}
+
+function addTo(raw: Map<string, Map<number, Map<number, number>>>, series: string, seed: number, epoch: number, v: number): void {
+  let bySeed = raw.get(series);
+  if (!bySeed) raw.set(series, (bySeed = new Map()));
+  let byEpoch = bySeed.get(seed);
+  if (!byEpoch) bySeed.set(seed, (byEpoch = new Map()));
+  byEpoch.set(epoch, (byEpoch.get(epoch) ?? 0) + v);
+}
+
+export function figure3Spec(rewards: RewardRow[], tasks: TaskRow[], opts: Figure3Options = {}): TopLevelSpec {
+  const who = 'figure3Spec';
+  requireRows(who, 'reward', rewards);
+  requireRows(who, 'task', tasks);
+  const sel = selectSeeds(who, [...rewards.map((r) => r.seed), ...tasks.map((r) => r.seed)], opts);
+  const seedSet = new Set(sel.seeds);
+  const w = opts.panelWidth ?? 230;
+  const h = opts.panelHeight ?? 170;
+
+  // class totals (left column)
+  const classRaw = new Map<string, Map<number, Map<number, number>>>();
+  const classEpochs = new Set<number>();
+  for (const t of tasks) {
+    if (!seedSet.has(t.seed)) continue;
+    classEpochs.add(t.epoch);
+    for (const s of CLASS_SERIES) {
+      const v = s.key === 'total' ? t.inference + t.forecast + t.reputer : t[s.key];
+      addTo(classRaw, s.label, t.seed, t.epoch, v);
+    }
+  }
+  if (classEpochs.size === 0) throw new Error(`${who}: no task rows for ${sel.label}`);
+
+  // individual participants, one column per task
+  const partRaw: Record<RewardTask, Map<string, Map<number, Map<number, number>>>> = {
+    inference: new Map(),
+    forecast: new Map(),
+    reputer: new Map(),
+  };
+  const partIndices: Record<RewardTask, Set<number>> = { inference: new Set(), forecast: new Set(), reputer: new Set() };
+  const partEpochs = new Set<number>();
+  for (const r of rewards) {
+    if (!seedSet.has(r.seed)) continue;
+    if (!(r.task in partRaw)) throw new Error(`${who}: unknown reward task '${String(r.task)}'`);
+    partEpochs.add(r.epoch);
+    partIndices[r.task].add(r.index);
+    addTo(partRaw[r.task], `${TASK_LABEL[r.task].participant} ${r.index}`, r.seed, r.epoch, r.reward);
+  }
+  if (partEpochs.size === 0) throw new Error(`${who}: no reward rows for ${sel.label}`);
+
+  const allEpochs = [...new Set([...classEpochs, ...partEpochs])].sort((a, b) => a - b);
+  const keep = thinEpochs(allEpochs, opts.maxPoints);
+
+  const xDomain = [allEpochs[0], allEpochs[allEpochs.length - 1]];
+  const legendFor = () => ({
+    title: null,
+    orient: 'bottom',
+    direction: 'horizontal',
+    columns: 2,
+    symbolType: 'stroke',
+    symbolSize: 200,
+    labelLimit: 110,
+    columnPadding: 12,
+  });
+
+  /** One column of the grid: its title, series points, colour domain and range. */
+  interface Column {
+    header: string;
+    points: SeriesPoint[];
+    domain: string[];
+    range: string[];
+  }
+  const columns: Column[] = [
+    {
+      header: 'All tasks',
+      points: perEpochAndCumulative(classRaw, sel, allEpochs),
+      domain: CLASS_SERIES.map((s) => s.label),
+      range: CLASS_SERIES.map((s) => s.color),
+    },
+  ];
+  for (const task of TASKS) {
+    const idx = [...partIndices[task]].sort((a, b) => a - b);
+    if (idx.length === 0) continue;
+    const domain = idx.map((i) => `${TASK_LABEL[task].participant} ${i}`);
+    columns.push({
+      header: TASK_LABEL[task].column,
+      points: perEpochAndCumulative(partRaw[task], sel, allEpochs),
+      domain,
+      range: domain.map((_, i) => PARTICIPANT_COLORS[i % PARTICIPANT_COLORS.length]),
+    });
+  }
+
+  const panel = (col: Column, first: boolean, cumulative: boolean) => {
+    const field = cumulative ? 'cumulative' : 'perEpoch';
+    const values = col.points
+      .filter((p) => keep.has(p.epoch))
+      .map((p) => ({ series: p.series, epoch: p.epoch, value: Number.isFinite(p[field]) ? p[field] : null }));
+    return {
+      ...(cumulative ? {} : { title: { text: col.header, fontSize: 13, anchor: 'middle', offset: 8 } }),
+      width: w,
+      height: h,
+      data: { values },
+      mark: { type: 'line', strokeWidth: 1, clip: true },
+      encoding: {
+        x: {
+          field: 'epoch',
+          type: 'quantitative',
+          title: cumulative ? 'Time step (epoch)' : null,
+          scale: { nice: false, zero: false, domain: xDomain },
+        },
+        y: {
+          field: 'value',
+          type: 'quantitative',
+          title: first ? (cumulative ? 'Cumulative reward' : 'Reward per time step') : null,
+          axis: { tickCount: 5 },
+        },
+        color: {
+          field: 'series',
+          type: 'nominal',
+          scale: { domain: col.domain, range: col.range },
+          // one legend per column, under its bottom panel
+          legend: cumulative ? legendFor() : null,
+        },
+      },
+    };
+  };
+
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    ...titleParams('Figure 3: rewards per task class and per participant', sel.label, opts),
+    columns: columns.length,
+    concat: [
+      ...columns.map((c, i) => panel(c, i === 0, false)),
+      ...columns.map((c, i) => panel(c, i === 0, true)),
+    ],
+    spacing: { row: 10, column: 18 },
+    resolve: { scale: { color: 'independent', x: 'independent', y: 'independent' } },
+  } as TopLevelSpec;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Figure 4: APY against month for the three tokenomics setups
+// ---------------------------------------------------------------------------------------------
+
+const APY_SETUPS: Record<string, { label: string; dash: number[] }> = {
+  'no-smoothing': { label: 'No emission smoothing', dash: [1.5, 2.5] },
+  smoothing: { label: 'Emission smoothing', dash: [6, 4] },
+  'smoothing-fees': { label: 'Emission smoothing + fees', dash: [] },
+};
+const EXTRA_DASHES = [[8, 3, 2, 3], [12, 4], [3, 6], [10, 2, 2, 2, 2, 2]];
+
+export function figure4Spec(rows: ApyRow[], opts: Figure4Options = {}): TopLevelSpec {
+  const who = 'figure4Spec';
+  requireRows(who, 'APY', rows);
+  const perMonth = opts.epochsPerMonth ?? 1;
+  if (!(perMonth > 0)) throw new Error(`${who}: epochsPerMonth must be > 0 (got ${perMonth})`);
+  const toFraction = opts.apyUnit === 'percent' ? (v: number) => v / 100 : (v: number) => v;
+
+  const present = [...new Set(rows.map((r) => r.setup))];
+  const known = Object.keys(APY_SETUPS).filter((s) => present.includes(s));
+  const extra = present.filter((s) => !(s in APY_SETUPS)).sort();
+  const setups = [...known, ...extra];
+  const label = (s: string) => APY_SETUPS[s]?.label ?? s;
+  const dash = (s: string) => APY_SETUPS[s]?.dash ?? EXTRA_DASHES[extra.indexOf(s) % EXTRA_DASHES.length];
+
+  const values = rows
+    .filter((r) => Number.isFinite(r.apy) && Number.isFinite(r.epoch))
+    .map((r) => ({ month: r.epoch / perMonth, apy: toFraction(r.apy), series: label(r.setup), order: setups.indexOf(r.setup) }))
+    .sort((a, b) => a.order - b.order || a.month - b.month);
+  if (values.length === 0) throw new Error(`${who}: no finite APY values to plot`);
+
+  const domain = setups.map(label);
+  const months = values.map((v) => v.month);
+  const m0 = Math.min(...months);
+  const m1 = Math.max(...months);
+  // yearly ticks when the run spans more than two years (the unlock of Figure 4 is at month 12)
+  const monthTicks: number[] | undefined =
+    m1 - m0 > 24 ? Array.from({ length: Math.floor(m1 / 12) - Math.ceil(m0 / 12) + 1 }, (_, i) => 12 * (Math.ceil(m0 / 12) + i)) : undefined;
+  const yMax = Math.max(...values.map((v) => v.apy), opts.cap !== undefined ? toFraction(opts.cap) : -Infinity);
+  const yMin = Math.min(0, ...values.map((v) => v.apy));
+  const legend = { title: null, orient: 'top-right', fillColor: 'white', strokeColor: '#cccccc', padding: 6, symbolSize: 400, symbolStrokeWidth: 1.6, labelLimit: 260 };
+  const layers: unknown[] = [
+    {
+      data: { values },
+      mark: { type: 'line', strokeWidth: 1.8, color: BLACK, clip: true },
+      encoding: {
+        x: {
+          field: 'month',
+          type: 'quantitative',
+          title: 'Month',
+          scale: { nice: false, domain: [m0, m1] },
+          axis: monthTicks ? { values: monthTicks } : { tickMinStep: 1 },
+        },
+        y: {
+          field: 'apy',
+          type: 'quantitative',
+          title: 'APY of staked ALLO',
+          axis: { format: '~%' },
+          // headroom above the cap so the capped segment is not drawn on the frame
+          scale: { domain: [yMin, yMax > 0 ? yMax * 1.1 : 1], nice: true },
+        },
+        strokeDash: { field: 'series', type: 'nominal', scale: { domain, range: setups.map(dash) }, legend },
+        detail: { field: 'series' },
+      },
+    },
+  ];
+  if (opts.cap !== undefined) {
+    const cap = toFraction(opts.cap);
+    layers.unshift({
+      data: { values: [{ cap, text: `APY cap ${Number((cap * 100).toPrecision(6))}%` }] },
+      layer: [
+        { mark: { type: 'rule', color: '#999999', strokeWidth: 1 }, encoding: { y: { field: 'cap', type: 'quantitative' } } },
+        {
+          mark: { type: 'text', align: 'left', baseline: 'bottom', dx: 4, dy: -2, x: 0, fontSize: 10, color: '#666666' },
+          encoding: { y: { field: 'cap', type: 'quantitative' }, text: { field: 'text' } },
+        },
+      ],
+    });
+  }
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    ...titleParams('Figure 4: APY earned by staking ALLO holders', '', opts),
+    width: opts.width ?? 560,
+    height: opts.height ?? 340,
+    layer: layers,
+  } as TopLevelSpec;
+}
