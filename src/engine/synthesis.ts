@@ -479,6 +479,7 @@ export function updateRegrets(
   prev: RegretState,
   losses: Float64Array,
   prm: Pick<MechanismParams, 'alpha' | 'initial_regret'>,
+  seedWithFirst = false,
 ): RegretState {
   const { nI, nF } = prev;
   const nW = nI + nF;
@@ -487,8 +488,9 @@ export function updateRegrets(
   const init = prm.initial_regret;
   const next = cloneRegretState(prev);
   const workerLoss = (l: number): number => losses[l < nI ? L.inference + l : L.forecastImplied + (l - nI)];
+  // `seedWithFirst`: a table entry's first update takes x itself instead of α x + (1 − α) InitialRegret.
   const upd = (arr: Float64Array, i: number, x: number): void => {
-    if (!Number.isNaN(x)) arr[i] = regretEma(x, arr[i], a, init);
+    if (!Number.isNaN(x)) arr[i] = seedWithFirst && Number.isNaN(arr[i]) ? x : regretEma(x, arr[i], a, init);
   };
 
   const lNet = losses[L.network];
