@@ -13,6 +13,7 @@ import {
   weightedMean,
   weightedPercentiles,
 } from './weights.js';
+import { LOO_INTERPOLATION_MIN, interpolatedOneOuts } from './loo.js';
 
 export type SynthesisParams = Pick<
   MechanismParams,
@@ -144,7 +145,9 @@ function combine(ws: Workspace, n: number, prm: SynthesisParams): number {
  * Forecast-implied inference of one forecaster — eq. 3 with weights of eqs. 5–8 — and all its one-out
  * rebuilds (synthesis.md §8, D6): leaving inferer j out re-normalises the forecasted regrets over the rest.
  * The leave-one-out standard deviation and maximum come from running sums (mean/M2 removal and the top two
- * regrets), so each rebuild costs one pass over the remaining inferers.
+ * regrets). Below LOO_INTERPOLATION_MIN inferers each rebuild is one exact pass over the rest (O(n²) per
+ * forecaster); above it the rebuilds are evaluated from Chebyshev interpolants of the weight sums in the
+ * normalisation (loo.ts), O(n·K) per forecaster, checked against exact evaluation.
  *
  * `R`, `I`, `jIdx` hold the n inferers of J_k (compacted). Writes I_ik^(−j) into outOneOut[jIdx[t]].
  */
@@ -193,11 +196,8 @@ export function forecastImpliedWithOneOuts(
 
   // One-out rebuilds.
   const n1 = n - 1;
-  for (let t = 0; t < n; t++) {
-    if (n1 === 1) {
-      outOneOut[jIdx[t]] = I[t === 0 ? 1 : 0];
-      continue;
-    }
+  const exactOneOut = (t: number): number => {
+    if (n1 === 1) return I[t === 0 ? 1 : 0];
     const r = R[t];
     const meanOut = (sum - r) / n1;
     let m2Out = m2 - (r - mean) * (r - meanOut);
@@ -216,7 +216,14 @@ export function forecastImpliedWithOneOuts(
     const s = regretWeightsFromStats(R, n, stdOut, maxOut, prm, w, t);
     let acc = 0;
     for (let u = 0; u < n; u++) acc += w[u] * I[u];
-    outOneOut[jIdx[t]] = acc / Math.max(s, prm.epsilon_safe_div);
+    return acc / Math.max(s, prm.epsilon_safe_div);
+  };
+  if (n >= LOO_INTERPOLATION_MIN) {
+    interpolatedOneOuts(R, I, n, { sum, mean, m2, top, second, topAt }, prm, exactOneOut, (t, v) => {
+      outOneOut[jIdx[t]] = v;
+    });
+  } else {
+    for (let t = 0; t < n; t++) outOneOut[jIdx[t]] = exactOneOut(t);
   }
   return full;
 }
