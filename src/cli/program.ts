@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerReplay } from './replay.js';
+import { registerRun } from './run.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -7,6 +8,7 @@ export function buildProgram(): Command {
     .name('allora-sim')
     .description('Agent-based Monte Carlo simulator of the Allora network mechanism (whitepaper §3–§5).')
     .showHelpAfterError();
+  registerRun(program);
   registerReplay(program);
   return program;
 }

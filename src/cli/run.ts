@@ -1,0 +1,85 @@
+// `allora-sim run` and `allora-sim figures`: parse, call, print.
+import type { Command } from 'commander';
+import { join } from 'node:path';
+import { InputError } from '../scenario/errors.js';
+import { runScenarioFile, FIGURE_SCENARIOS } from '../runner/scenario-run.js';
+import { aliasHelp } from '../scenario/keys.js';
+
+const collect = (v: string, prev: string[]): string[] => [...prev, v];
+
+function positiveInt(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new InputError(`${name}: must be an integer ≥ 1 (got '${v}')`);
+    return n;
+  };
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description(
+      'Run a scenario: the §3.3 experiment (kind: agents → losses.csv, rewards.csv, tasks.csv, reputers.csv, Figures 2–3)\n' +
+        'or the §5 tokenomics (kind: tokenomics → tokenomics.csv, topics.csv, validators.csv, Figure 4), with\n' +
+        'summary.json (headline metrics, the paper\'s claims as true/false with numbers) and manifest.json.',
+    )
+    .argument('<scenario>', 'scenario file (.yaml, .yml or .json); see scenarios/ and schema/scenario.schema.json')
+    .option('-o, --output <dir>', 'output directory (default: output/<scenario name>/)')
+    .option('--seed <S>', 'base seed (default: the scenario\'s seed)')
+    .option('--seeds <N>', 'number of replicates, seeds derived from the base seed', positiveInt('--seeds'), 1)
+    .option('--epochs <N>', 'number of epochs (agents scenarios)', positiveInt('--epochs'))
+    .option('--profile <name>', 'mechanism profile: reference or whitepaper (default: the scenario\'s)')
+    .option('--set <key=value>', 'override a scenario value by path or alias, e.g. --set p=2.5 (repeatable)', collect, [])
+    .option('--threads <N>', 'worker threads (default: the cores available)', positiveInt('--threads'))
+    .option('--quiet', 'no progress output')
+    .option('--no-figures', 'skip the SVG/PNG figures')
+    .addHelpText('after', `\nShort keys for --set:\n${aliasHelp()}\n\nExit codes: 0 done, 1 a run failed, 2 bad input.`)
+    .action(async (file: string, o: RunFlags) => {
+      const res = await runScenarioFile(file, toRunOptions(o));
+      process.stdout.write(res.report + '\n');
+    });
+
+  program
+    .command('figures')
+    .description('Reproduce every figure of the whitepaper the tool knows (2, 3 and 4) with their CSVs, summaries and manifests.')
+    .option('-o, --output <dir>', 'output root; each scenario writes into <dir>/<scenario name>/', 'output')
+    .option('--seeds <N>', 'replicates of the agents scenarios (the figures show the first)', positiveInt('--seeds'), 1)
+    .option('--profile <name>', 'mechanism profile: reference or whitepaper (default: each scenario\'s)')
+    .option('--threads <N>', 'worker threads (default: the cores available)', positiveInt('--threads'))
+    .option('--quiet', 'no progress output')
+    .action(async (o: RunFlags) => {
+      for (const f of FIGURE_SCENARIOS) {
+        const res = await runScenarioFile(f, { ...toRunOptions({ ...o, output: undefined }), outRoot: o.output ?? 'output' });
+        process.stdout.write(res.report + '\n');
+      }
+    });
+}
+
+interface RunFlags {
+  output?: string;
+  seed?: string;
+  seeds: number;
+  epochs?: number;
+  profile?: string;
+  set?: string[];
+  threads?: number;
+  quiet?: boolean;
+  figures?: boolean;
+}
+
+function toRunOptions(o: RunFlags) {
+  return {
+    outDir: o.output,
+    outRoot: 'output',
+    seed: o.seed,
+    seeds: o.seeds,
+    epochs: o.epochs,
+    profile: o.profile,
+    set: o.set ?? [],
+    threads: o.threads,
+    quiet: o.quiet ?? false,
+    figures: o.figures !== false,
+  };
+}
+
+export const outputDirFor = (root: string, name: string): string => join(root, name);

@@ -1,0 +1,84 @@
+// An output directory filled as one unit: files are written into a hidden staging folder inside it and moved
+// into place only when the run has finished, `manifest.json` last (its presence marks a finished run). A run
+// that fails or is interrupted leaves the previous contents as they were and removes its staging folder.
+
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
+import { ensureDir } from './csv.js';
+import { InputError } from '../scenario/errors.js';
+
+export class RunDirectory {
+  readonly staging: string;
+  constructor(readonly dir: string) {
+    ensureDir(dir);
+    this.staging = join(dir, `.staging-${process.pid}`);
+    try {
+      rmSync(this.staging, { recursive: true, force: true });
+      mkdirSync(this.staging);
+      writeFileSync(join(this.staging, '.probe'), '');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? 'error';
+      throw new InputError(`${dir}: the output directory is not writable (${code})`);
+    }
+    rmSync(join(this.staging, '.probe'));
+  }
+
+  /** Path of a file in the staging folder. */
+  path(name: string): string {
+    return join(this.staging, name);
+  }
+
+  writeJson(name: string, value: unknown): void {
+    writeFileSync(this.path(name), JSON.stringify(value, jsonNumbers, 2) + '\n');
+  }
+
+  /** Moves every staged file into the directory, `manifest.json` last. */
+  commit(): string[] {
+    const names = readdirSync(this.staging).sort((a, b) => Number(a === 'manifest.json') - Number(b === 'manifest.json'));
+    if (existsSync(join(this.dir, 'manifest.json'))) rmSync(join(this.dir, 'manifest.json'));
+    for (const n of names) renameSync(join(this.staging, n), join(this.dir, n));
+    rmSync(this.staging, { recursive: true, force: true });
+    return names;
+  }
+
+  abort(): void {
+    rmSync(this.staging, { recursive: true, force: true });
+  }
+}
+
+/** JSON has no NaN/Infinity: write them as null. */
+function jsonNumbers(_key: string, v: unknown): unknown {
+  return typeof v === 'number' && !Number.isFinite(v) ? null : v;
+}
+
+/** The project root: the nearest folder above this module with the project's package.json (src/ or dist/src/). */
+export function projectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'allora-sim') return dir;
+    const up = dirname(dir);
+    if (up === dir) throw new Error('allora-sim: cannot find the project root');
+    dir = up;
+  }
+}
+
+/** Tool version (package.json) and the git commit of the working tree, if any. */
+export function toolInfo(): { tool: string; version: string; git_commit: string | null } {
+  const root = projectRoot();
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; version: string };
+  let commit: string | null = null;
+  try {
+    commit = execFileSync('git', ['rev-parse', 'HEAD'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
+      .toString()
+      .trim();
+  } catch {
+    commit = null;
+  }
+  return { tool: pkg.name, version: pkg.version, git_commit: commit };
+}

@@ -1,0 +1,66 @@
+// summary.json of a run: every headline metric with its definition and its distribution over seeds, and each
+// claim of the paper judged on the median run, with the share of seeds in which it holds.
+
+import { mean, median, quantileSorted, sampleStandardDeviation } from 'simple-statistics';
+import { METRICS, judgeClaims } from './simulate.js';
+
+export interface MetricSummary {
+  definition: string;
+  median: number;
+  p10: number;
+  p90: number;
+  mean: number;
+  std: number;
+  values: number[];
+}
+
+export interface RunSummary {
+  scenario: string;
+  profile: string;
+  seeds: number[];
+  warmup: number;
+  epochs: number;
+  metrics: Record<string, MetricSummary>;
+  claims: {
+    id: string;
+    paper: string;
+    test: string;
+    holds: boolean;
+    holds_in_share_of_seeds: number;
+    numbers: Record<string, number>;
+  }[];
+}
+
+export function distribution(values: number[]): Omit<MetricSummary, 'definition'> {
+  const v = values.filter((x) => Number.isFinite(x));
+  if (v.length === 0) return { median: NaN, p10: NaN, p90: NaN, mean: NaN, std: NaN, values };
+  const sorted = [...v].sort((a, b) => a - b);
+  return {
+    median: median(v),
+    p10: quantileSorted(sorted, 0.1),
+    p90: quantileSorted(sorted, 0.9),
+    mean: mean(v),
+    std: v.length > 1 ? sampleStandardDeviation(v) : 0,
+    values,
+  };
+}
+
+export function summarizeRuns(
+  info: { scenario: string; profile: string; warmup: number; epochs: number },
+  seeds: number[],
+  perSeed: Record<string, number>[],
+): RunSummary {
+  const metrics: Record<string, MetricSummary> = {};
+  for (const m of METRICS) metrics[m.key] = { definition: m.definition, ...distribution(perSeed.map((x) => x[m.key])) };
+  const medians = Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, v.median]));
+  const perSeedClaims = perSeed.map((x) => judgeClaims(x));
+  const claims = judgeClaims(medians).map((c, i) => ({
+    id: c.id,
+    paper: c.paper,
+    test: `${c.test} (on the median over seeds)`,
+    holds: c.holds,
+    holds_in_share_of_seeds: perSeedClaims.filter((pc) => pc[i].holds).length / Math.max(1, perSeed.length),
+    numbers: c.numbers,
+  }));
+  return { ...info, seeds, metrics, claims };
+}
