@@ -69,9 +69,16 @@ export async function runScenarioFile(file: string, o: ScenarioRunOptions): Prom
     return { report: `${doc.name}: ${res.files.length} files → ${outDir}\n${lines.join('\n')}` };
   }
   const set = [...o.set];
-  if (o.epochs !== undefined) set.push(`epochs=${o.epochs}`);
+  const notes: string[] = [];
+  if (o.epochs !== undefined) {
+    set.push(`epochs=${o.epochs}`);
+    const warmup = typeof raw.warmup === 'number' ? raw.warmup : 0;
+    if (warmup >= o.epochs && !o.set.some((a) => a.startsWith('warmup='))) {
+      set.push(`warmup=${Math.floor(o.epochs / 10)}`);
+      notes.push(`note: warmup ${warmup} ≥ --epochs ${o.epochs}; using warmup ${Math.floor(o.epochs / 10)} (set it with --set warmup=N)`);
+    }
+  }
   const s = scenarioFromObject(raw, file, { profile: o.profile, set });
-  if (o.epochs !== undefined && s.warmup >= s.epochs) s.warmup = Math.floor(s.epochs / 10);
   const base = baseSeed(o.seed ?? s.seed, o.seed !== undefined ? '--seed' : `${file}: seed`);
   const seeds = Array.from({ length: o.seeds }, (_, r) => deriveSeed(base, {}, r));
   const outDir = o.outDir ?? join(o.outRoot, s.name);
@@ -80,5 +87,7 @@ export async function runScenarioFile(file: string, o: ScenarioRunOptions): Prom
     (c) =>
       `  ${c.holds ? 'holds   ' : 'FAILS   '} ${c.paper}  [${c.test}; in ${(100 * c.holds_in_share_of_seeds).toFixed(0)}% of seeds]`,
   );
-  return { report: `${s.name}: ${seeds.length} run(s), profile ${s.profile} → ${outDir}\n${lines.join('\n')}` };
+  return {
+    report: [`${s.name}: ${seeds.length} run(s), profile ${s.profile} → ${outDir}`, ...notes, ...lines].join('\n'),
+  };
 }
