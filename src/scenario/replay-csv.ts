@@ -89,6 +89,7 @@ export function readReplayTable(file: string): ReplayTable {
   }
   const required = [
     ...replayColumns(nI, nF, nR, 0).submissions.filter((c) => c !== 'target'),
+    'topic_rewards',
     ...Array.from({ length: nR }, (_, m) => `reputer_stake_${m}`),
     ...Array.from({ length: nR }, (_, m) => objectNames(nI, nF).map((o) => reporterColumn(m, o.report))).flat(),
   ];

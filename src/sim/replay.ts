@@ -12,6 +12,14 @@ import {
   type RegretState,
   type SynthesisResult,
 } from '../engine/synthesis.js';
+import {
+  computeEpochRewards,
+  rewardOutputColumns,
+  rewardStateFromRow,
+  rowScoreSamples,
+  type RewardState,
+  type Row,
+} from '../engine/rewards.js';
 import { cell, type ReplayTable } from '../scenario/replay-csv.js';
 import { objectNames, replayColumns, reporterColumn } from './replay-columns.js';
 
@@ -103,16 +111,26 @@ function synthesisValues(
 
 /** Replays every row; returns the output table (same epochs, the format's column names, full precision). */
 export function replay(t: ReplayTable, opts: ReplayOptions): ReplayResult {
-  const percentileCount = opts.params.confidence_intervals === 'reference' ? 5 : 4;
-  const cols = replayColumns(t.nI, t.nF, t.nR, percentileCount);
-  // Until the reward engine is wired in, reward columns are left out entirely (never placeholders).
-  const rewardSet = new Set(cols.rewards);
-  const columns = cols.all.filter((c) => !rewardSet.has(c) && (c !== 'target' || t.index.has('target')) && (c !== 'topic_rewards' || t.index.has('topic_rewards')));
+  const prm = opts.params;
+  const { nI, nF, nR } = t;
+  const percentileCount = prm.confidence_intervals === 'reference' ? 5 : 4;
+  const cols = replayColumns(nI, nF, nR, percentileCount);
+  const columns = cols.all.filter((c) => c !== 'target' || t.index.has('target'));
   const outIndex = new Map(columns.map((c, i) => [c, i]));
   const rd = readers(t);
   const copied = columns.filter(
     (c) => t.index.has(c) && (c === 'topic_rewards' || cols.submissions.includes(c) || cols.reports.includes(c)),
   );
+  const record = (row: Float64Array): Row => Object.fromEntries(t.columns.map((c, i) => [c, row[i]]));
+
+  // The σ(T) score history (eq 29) always comes from the rows' own losses, newest first.
+  const scores = t.rows.map((row) => rowScoreSamples(record(row), nI, nF, nR, prm));
+  const historyBefore = (r: number) => ({
+    inferer: scores.slice(0, r).reverse().map((s) => s.inferer),
+    forecaster: scores.slice(0, r).reverse().map((s) => s.forecaster),
+  });
+  const rewardStateOfRow = (r: number): RewardState =>
+    rewardStateFromRow(record(t.rows[r]), nI, nF, nR, prm, historyBefore(r + 1));
 
   const rows: Float64Array[] = [];
   // Row 0: the carried state, echoed.
@@ -121,13 +139,22 @@ export function replay(t: ReplayTable, opts: ReplayOptions): ReplayResult {
   rows.push(first);
 
   let carried = regretStateFromRow(t, t.rows[0]);
+  let carriedRewards = rewardStateOfRow(0);
   for (let r = 1; r < t.rows.length; r++) {
     const row = t.rows[r];
     const state = opts.carry === 'input' ? regretStateFromRow(t, t.rows[r - 1]) : carried;
+    const rewardState = opts.carry === 'input' ? rewardStateOfRow(r - 1) : carriedRewards;
     const inferences = rd.inferences(row);
-    const res = synthesize({ inferences, forecasts: rd.forecasts(row) }, state, opts.params);
-    const losses = stakeWeightedLosses(rd.reports(row), rd.stakes(row), rd.L.count);
-    const next = updateRegrets(state, losses, opts.params);
+    const res = synthesize({ inferences, forecasts: rd.forecasts(row) }, state, prm);
+    const stakes = rd.stakes(row);
+    const reports = rd.reports(row);
+    const losses = stakeWeightedLosses(reports, stakes, rd.L.count);
+    const next = updateRegrets(state, losses, prm);
+    const rewards = computeEpochRewards(
+      { nI, nF, nR, stakes, losses: reports, networkLosses: losses, topicReward: cell(t, row, 'topic_rewards') },
+      rewardState,
+      prm,
+    );
 
     const out = new Float64Array(columns.length).fill(NaN);
     const put = (c: string, v: number): void => {
@@ -136,8 +163,10 @@ export function replay(t: ReplayTable, opts: ReplayOptions): ReplayResult {
     };
     for (const c of copied) put(c, cell(t, row, c)); // inputs are copied through
     synthesisValues(t, res, losses, next, put);
+    for (const [c, v] of Object.entries(rewardOutputColumns(rewards.outputs))) put(c, v);
     rows.push(out);
     carried = next;
+    carriedRewards = rewards.state;
   }
   return { columns, rows };
 }
