@@ -21,11 +21,11 @@ function mulberry32(seed: number): () => number {
 export function syntheticRewardInput(nI: number, nF: number, nR: number, seed = 1): EpochRewardInput {
   const rnd = mulberry32(seed);
   const L = objectLayout(nI, nF);
-  const base = Float64Array.from({ length: L.nObj }, () => -3 + 2 * rnd());
-  const losses = new Float64Array(nR * L.nObj);
+  const base = Float64Array.from({ length: L.count }, () => -3 + 2 * rnd());
+  const losses = new Float64Array(nR * L.count);
   for (let m = 0; m < nR; m++) {
     const bias = m % 7 === 3 ? 0.3 : 0;
-    for (let j = 0; j < L.nObj; j++) losses[m * L.nObj + j] = base[j] + bias + 0.1 * (rnd() + rnd() + rnd() - 1.5);
+    for (let j = 0; j < L.count; j++) losses[m * L.count + j] = base[j] + bias + 0.1 * (rnd() + rnd() + rnd() - 1.5);
   }
   const stakes = Float64Array.from({ length: nR }, () => 1e5 * (0.2 + 2 * rnd()));
   return { nI, nF, nR, stakes, losses, topicReward: 7500 };
@@ -54,7 +54,7 @@ function timeInterleaved(fns: (() => void)[], minMs: number, minReps: number): n
 export function benchRewards(sizes = [5, 50, 500], nW = 32): string[] {
   const ref = profileParams('reference');
   const wp = profileParams('whitepaper');
-  const nObj = objectLayout(nW, nW).nObj;
+  const nObj = objectLayout(nW, nW).count;
   const out = [
     `rewards: one epoch (eqs 22–47), N_i = N_f = ${nW} (N_obj = ${nObj}), synthetic reports, median of repetitions`,
   ];

@@ -23,6 +23,10 @@
 //   τ, χ, γ → U, V, W → individual rewards → stake update. The current scores join the σ window before σ.
 
 import type { MechanismParams } from './params.js';
+import { objectLayout, stakeWeightedLosses, type ObjectLayout } from './synthesis.js';
+import { potential, sampleStd } from './weights.js';
+
+const stdOfAll = (x: Float64Array): number => sampleStd(x, x.length);
 import { listeningCoefficients, prepareReports, type ListeningOptions } from './listening.js';
 
 export {
@@ -38,95 +42,12 @@ export {
 } from './listening.js';
 export type { ReputerReports, PreparedReports, ListeningResult, ListeningOptions, ConsensusScores } from './listening.js';
 
-// ───────────────────────────────────────────── object layout ─────────────────────────────────────────────────
-
-/** Offsets of each object family in the loss vector (see the file header). */
-export interface ObjectLayout {
-  nI: number;
-  nF: number;
-  nObj: number;
-  /** Same as nObj (the synthesis engine's name for it). */
-  count: number;
-  /** ℓ(network inference) index (0). */
-  network: number;
-  /** ℓ(naive network inference) index (1). */
-  naive: number;
-  /** First inference_j. */
-  inference: number;
-  /** First forecast_implied_k. */
-  forecastImplied: number;
-  /** First forecast_implied_k_oneout_j; element k·N_i + j. */
-  forecastImpliedOneOut: number;
-  /** First network_oneout_l, l over inferers then forecasters. */
-  networkOneOut: number;
-  /** First naive_onein_k. */
-  naiveOneIn: number;
-}
-
-export function objectLayout(nI: number, nF: number): ObjectLayout {
-  const inference = 2;
-  const forecastImplied = inference + nI;
-  const forecastImpliedOneOut = forecastImplied + nF;
-  const networkOneOut = forecastImpliedOneOut + nF * nI;
-  const naiveOneIn = networkOneOut + nI + nF;
-  return {
-    nI,
-    nF,
-    nObj: naiveOneIn + nF,
-    count: naiveOneIn + nF,
-    network: 0,
-    naive: 1,
-    inference,
-    forecastImplied,
-    forecastImpliedOneOut,
-    networkOneOut,
-    naiveOneIn,
-  };
-}
-
-/** Golden object names in layout order: a reputer's report column is `reputer_<m>_loss_<name>`. */
-export function objectNames(nI: number, nF: number): string[] {
-  const out = ['network_inference', 'naive_network_inference'];
-  for (let j = 0; j < nI; j++) out.push(`inference_${j}`);
-  for (let k = 0; k < nF; k++) out.push(`forecast_implied_inference_${k}`);
-  for (let k = 0; k < nF; k++) for (let j = 0; j < nI; j++) out.push(`forecast_implied_inference_${k}_oneout_${j}`);
-  for (let l = 0; l < nI + nF; l++) out.push(`network_inference_oneout_${l}`);
-  for (let k = 0; k < nF; k++) out.push(`naive_network_inference_onein_${k}`);
-  return out;
-}
-
-/** Golden network-loss (eq 14) column names in layout order. */
-export function networkLossColumnNames(nI: number, nF: number): string[] {
-  const out = ['network_loss', 'network_naive_loss'];
-  for (let j = 0; j < nI; j++) out.push(`inference_loss_${j}`);
-  for (let k = 0; k < nF; k++) out.push(`forecast_implied_inference_loss_${k}`);
-  for (let k = 0; k < nF; k++) for (let j = 0; j < nI; j++) out.push(`forecast_implied_inference_loss_${k}_oneout_${j}`);
-  for (let l = 0; l < nI + nF; l++) out.push(`network_loss_oneout_${l}`);
-  for (let k = 0; k < nF; k++) out.push(`network_naive_loss_onein_${k}`);
-  return out;
-}
+// The object layout is the synthesis engine's (`objectLayout` in synthesis.ts); eq 14 is its
+// `stakeWeightedLosses`.
+export { objectLayout, type ObjectLayout } from './synthesis.js';
 
 // ───────────────────────────────────────────── scores (eqs 14, 22–26) ────────────────────────────────────────
 
-/** Stake-weighted network losses ℓ_x = Σ S_m R_mx / Σ S_m with raw stakes, over the reputers that reported x
- *  (NaN if nobody did). // eq 14 */
-export function networkLosses(losses: Float64Array, nR: number, nObj: number, stakes: Float64Array): Float64Array {
-  const num = new Float64Array(nObj);
-  const den = new Float64Array(nObj);
-  for (let m = 0; m < nR; m++) {
-    const s = stakes[m];
-    const o = m * nObj;
-    for (let j = 0; j < nObj; j++) {
-      const v = losses[o + j];
-      if (v === v) {
-        num[j] += s * v;
-        den[j] += s;
-      }
-    }
-  }
-  for (let j = 0; j < nObj; j++) num[j] = den[j] > 0 ? num[j] / den[j] : NaN;
-  return num;
-}
 
 /** Inferer scores T_j = ℓ(network one-out j) − ℓ(network); 0 when N_i = 1. // eq 22 */
 export function infererScores(ell: Float64Array, L: ObjectLayout): Float64Array {
@@ -229,17 +150,6 @@ export function scoreWindow(current: ArrayLike<number>, history: readonly ArrayL
   return Float64Array.from(out);
 }
 
-/** Sample standard deviation (ddof = 1); 0 for ≤ 1 sample. // eq 29 σ */
-export function sampleStd(xs: ArrayLike<number>): number {
-  const n = xs.length;
-  if (n <= 1) return 0;
-  let mean = 0;
-  for (let i = 0; i < n; i++) mean += xs[i];
-  mean /= n;
-  let ss = 0;
-  for (let i = 0; i < n; i++) ss += (xs[i] - mean) ** 2;
-  return Math.sqrt(ss / (n - 1));
-}
 
 /** Returns the new score history (newest first) after an epoch with the given participating scores, keeping
  *  only what the σ window can still reach (see `scoreWindow`). */
@@ -256,16 +166,11 @@ export function pushScoreHistory(history: readonly Float64Array[], scores: Float
   return out;
 }
 
-/** Potential φ_{p,c}(x) = ln(1 + e^{p(x−c)}), computed stably. // eq 6 (used by eq 29) */
-export function phi(p: number, c: number, x: number): number {
-  const z = p * (x - c);
-  return z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
-}
 
 function logPhi(p: number, c: number, x: number): number {
   const z = p * (x - c);
   if (z < -30) return z; // ln ln(1 + e^z) = z − e^z/2 + …
-  return Math.log(phi(p, c, x));
+  return Math.log(potential(x, p, c));
 }
 
 export type MappingParams = Pick<MechanismParams, 'epsilon' | 'c_reward' | 'sigma_below_epsilon'>;
@@ -275,7 +180,7 @@ export function mappedScores(T: Float64Array, sigma: number, p: number, params: 
   const M = new Float64Array(T.length);
   if (params.sigma_below_epsilon === 'uniform' && sigma < params.epsilon) return M.fill(1);
   const s = sigma + params.epsilon;
-  for (let i = 0; i < T.length; i++) M[i] = phi(p, params.c_reward, T[i] / s);
+  for (let i = 0; i < T.length; i++) M[i] = potential(T[i] / s, p, params.c_reward);
   return M;
 }
 
@@ -569,17 +474,17 @@ export function computeEpochRewards(
 ): { outputs: EpochRewardOutputs; state: RewardState } {
   const { nI, nF, nR, stakes, losses, topicReward: E } = input;
   const L = objectLayout(nI, nF);
-  if (losses.length !== nR * L.nObj) throw new Error(`rewards: losses must be ${nR}×${L.nObj}, got ${losses.length} values`);
+  if (losses.length !== nR * L.count) throw new Error(`rewards: losses must be ${nR}×${L.count}, got ${losses.length} values`);
   if (stakes.length !== nR) throw new Error(`rewards: expected ${nR} stakes, got ${stakes.length}`);
-  const ell = input.networkLosses ?? networkLosses(losses, nR, L.nObj, stakes); // eq 14
-  if (ell.length !== L.nObj) throw new Error(`rewards: networkLosses must have ${L.nObj} values`);
+  const ell = input.networkLosses ?? stakeWeightedLosses(losses, stakes, L.count); // eq 14
+  if (ell.length !== L.count) throw new Error(`rewards: networkLosses must have ${L.count} values`);
 
   // ── reputers: ascent, scores, adjusted stakes (eqs 30–35) ──
   const rIdx: number[] = [];
   for (let m = 0; m < nR; m++) {
     if (!Number.isFinite(stakes[m]) || stakes[m] < 0) continue;
-    const o = m * L.nObj;
-    for (let j = 0; j < L.nObj; j++)
+    const o = m * L.count;
+    for (let j = 0; j < L.count; j++)
       if (losses[o + j] === losses[o + j]) {
         rIdx.push(m);
         break;
@@ -601,9 +506,9 @@ export function computeEpochRewards(
   let iterations = 0;
   const reputersPaid = nRa > 0 && D0 > 0; // Σ a S = 0: eq 30 undefined → no reputer payout
   if (reputersPaid) {
-    const R = new Float64Array(nRa * L.nObj);
-    for (let i = 0; i < nRa; i++) R.set(losses.subarray(rIdx[i] * L.nObj, (rIdx[i] + 1) * L.nObj), i * L.nObj);
-    const rep = prepareReports({ n: nRa, nObj: L.nObj, losses: R, stakes: Sa });
+    const R = new Float64Array(nRa * L.count);
+    for (let i = 0; i < nRa; i++) R.set(losses.subarray(rIdx[i] * L.count, (rIdx[i] + 1) * L.count), i * L.count);
+    const rep = prepareReports({ n: nRa, nObj: L.count, losses: R, stakes: Sa });
     const res = listeningCoefficients(rep, a0, params, opts);
     aNew = res.coefficients;
     Ta = res.scores;
@@ -631,13 +536,13 @@ export function computeEpochRewards(
   }
 
   // ── u, ũ, F (eqs 27, 29, 38–41) ──
-  const sigmaI = sampleStd(scoreWindow(Ti, state.infererScoreHistory, params));
+  const sigmaI = stdOfAll(scoreWindow(Ti, state.infererScoreHistory, params));
   const u = workerRewardFractions(Ti, sigmaI, params.p_reward_inference, params);
   const si = smoothAndEntropy(u, state.smoothInferer, iIdx, params);
   const F = iIdx.length > 0 ? si.entropy : 0;
 
   // ── v, ṽ, G (eqs 28, 29, 38–41) ──
-  const sigmaF = sampleStd(scoreWindow(Tf, state.forecasterScoreHistory, params));
+  const sigmaF = stdOfAll(scoreWindow(Tf, state.forecasterScoreHistory, params));
   const v = workerRewardFractions(Tf, sigmaF, params.p_reward_forecast, params);
   const sf = smoothAndEntropy(v, state.smoothForecaster, fIdx, params);
   const G = fIdx.length === 0 || iIdx.length === 1 ? 0 : sf.entropy;
@@ -712,120 +617,4 @@ export function computeEpochRewards(
     forecasterScoreHistory: pushScoreHistory(state.forecasterScoreHistory, Tf, params),
   };
   return { outputs, state: next };
-}
-
-// ───────────────────────────────────────────── golden-row helpers ───────────────────────────────────────────
-// Rows are plain records column → number (empty cell = NaN), as `loadGoldenCsv` produces.
-
-export type Row = Record<string, number>;
-
-const col = (row: Row, name: string): number => {
-  const v = row[name];
-  return v === undefined ? NaN : v;
-};
-
-/** Network losses (eq 14) of a golden row, in the object layout. */
-export function networkLossesFromRow(row: Row, nI: number, nF: number): Float64Array {
-  return Float64Array.from(networkLossColumnNames(nI, nF), (c) => col(row, c));
-}
-
-/** The epoch inputs of a golden row: `reputer_stake_m`, `reputer_m_loss_<object>`, `topic_rewards`. With
- *  `useRowNetworkLosses` the row's own `network_loss*` columns are passed as ℓ (otherwise they are recomputed). */
-export function rewardInputFromRow(row: Row, nI: number, nF: number, nR: number, useRowNetworkLosses = false): EpochRewardInput {
-  const names = objectNames(nI, nF);
-  const nObj = names.length;
-  const losses = new Float64Array(nR * nObj);
-  const stakes = new Float64Array(nR);
-  for (let m = 0; m < nR; m++) {
-    stakes[m] = col(row, `reputer_stake_${m}`);
-    for (let j = 0; j < nObj; j++) losses[m * nObj + j] = col(row, `reputer_${m}_loss_${names[j]}`);
-  }
-  return {
-    nI,
-    nF,
-    nR,
-    stakes,
-    losses,
-    networkLosses: useRowNetworkLosses ? networkLossesFromRow(row, nI, nF) : undefined,
-    topicReward: col(row, 'topic_rewards'),
-  };
-}
-
-/** The participating worker scores of a row (eqs 22–26), computed from its network losses — what the σ history
- *  stores for that epoch. Uses `network_loss*` columns if present, else recomputes them from the reports. */
-export function rowScoreSamples(row: Row, nI: number, nF: number, nR: number, params: MechanismParams): { inferer: Float64Array; forecaster: Float64Array } {
-  const names = networkLossColumnNames(nI, nF);
-  let ell = networkLossesFromRow(row, nI, nF);
-  if (names.some((c) => row[c] === undefined)) {
-    const inp = rewardInputFromRow(row, nI, nF, nR);
-    ell = networkLosses(inp.losses, nR, ell.length, inp.stakes);
-  }
-  const ws = workerScores(ell, objectLayout(nI, nF), params);
-  return {
-    inferer: ws.inferer.filter((_, j) => ws.infererActive[j] === 1),
-    forecaster: ws.forecaster.filter((_, k) => ws.forecasterActive[k] === 1),
-  };
-}
-
-/**
- * Carried state read from a golden row (the replay's first row, or every previous input row with
- * `--carry input`): `reputer_listening_coefficient_m`, `inferer|forecaster|reputer_reward_fraction_smooth_*`,
- * `forecaster_score_ratio`. The score history defaults to that row's own scores (`rowScoreSamples`); pass
- * `history` (newest first) to supply a longer one built from earlier rows.
- */
-export function rewardStateFromRow(
-  row: Row,
-  nI: number,
-  nF: number,
-  nR: number,
-  params: MechanismParams,
-  history?: { inferer: Float64Array[]; forecaster: Float64Array[] },
-): RewardState {
-  const arr = (n: number, f: (i: number) => string) => Float64Array.from({ length: n }, (_, i) => col(row, f(i)));
-  const own = history ?? (() => {
-    const s = rowScoreSamples(row, nI, nF, nR, params);
-    return { inferer: [s.inferer], forecaster: [s.forecaster] };
-  })();
-  return {
-    listening: arr(nR, (m) => `reputer_listening_coefficient_${m}`),
-    smoothInferer: arr(nI, (j) => `inferer_reward_fraction_smooth_${j}`),
-    smoothForecaster: arr(nF, (k) => `forecaster_reward_fraction_smooth_${k}`),
-    smoothReputer: arr(nR, (m) => `reputer_reward_fraction_smooth_${m}`),
-    tau: Number.isFinite(col(row, 'forecaster_score_ratio')) ? col(row, 'forecaster_score_ratio') : 0,
-    infererScoreHistory: own.inferer,
-    forecasterScoreHistory: own.forecaster,
-  };
-}
-
-/** The golden reward columns of one epoch's outputs (full float64; NaN = empty cell). */
-export function rewardOutputColumns(o: EpochRewardOutputs): Row {
-  const r: Row = {};
-  const put = (prefix: string, xs: ArrayLike<number>) => {
-    for (let i = 0; i < xs.length; i++) r[`${prefix}${i}`] = xs[i];
-  };
-  put('inferer_score_', o.infererScores);
-  put('forecaster_score_', o.forecasterScores);
-  put('inferer_reward_fraction_', o.infererFractions);
-  put('forecaster_reward_fraction_', o.forecasterFractions);
-  put('reputer_listening_coefficient_', o.listening);
-  put('reputer_adjusted_stake_', o.adjustedStakes);
-  put('reputer_score_', o.reputerScores);
-  put('reputer_reward_fraction_', o.reputerFractions);
-  put('inferer_reward_fraction_smooth_', o.smoothInferer);
-  put('forecaster_reward_fraction_smooth_', o.smoothForecaster);
-  put('reputer_reward_fraction_smooth_', o.smoothReputer);
-  r.inferers_entropy = o.infererEntropy;
-  r.forecasters_entropy = o.forecasterEntropy;
-  r.reputers_entropy = o.reputerEntropy;
-  r.forecaster_task_score = o.forecastTaskScore;
-  r.forecaster_score_ratio = o.tau;
-  r.forecasters_utility = o.chi;
-  r.inferers_reward_fraction = o.infererClassFraction;
-  r.forecasters_reward_fraction = o.forecasterClassFraction;
-  r.reputers_reward_fraction = o.reputerClassFraction;
-  r.topic_rewards = o.topicReward;
-  put('inferer_reward_', o.infererRewards);
-  put('forecaster_reward_', o.forecasterRewards);
-  put('reputer_reward_', o.reputerRewards);
-  return r;
 }

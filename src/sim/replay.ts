@@ -12,14 +12,8 @@ import {
   type RegretState,
   type SynthesisResult,
 } from '../engine/synthesis.js';
-import {
-  computeEpochRewards,
-  rewardOutputColumns,
-  rewardStateFromRow,
-  rowScoreSamples,
-  type RewardState,
-  type Row,
-} from '../engine/rewards.js';
+import { computeEpochRewards, type RewardState } from '../engine/rewards.js';
+import { rewardOutputColumns, rewardStateFromRow, rowScoreSamples, type Row } from './replay-rewards.js';
 import { cell, type ReplayTable } from '../scenario/replay-csv.js';
 import { objectNames, replayColumns, reporterColumn } from './replay-columns.js';
 

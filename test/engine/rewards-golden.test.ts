@@ -7,19 +7,15 @@ import {
   computeEpochRewards,
   individualRewards,
   modifiedEntropy,
-  networkLossColumnNames,
-  networkLosses,
   normalizationFactor,
   normalizedFractions,
   reputerRewardFractions,
-  rewardInputFromRow,
-  rewardOutputColumns,
-  rewardStateFromRow,
-  rowScoreSamples,
   smoothedFractions,
   stakeGrowth,
   type EpochRewardOutputs,
 } from '../../src/engine/rewards.js';
+import { networkLossColumnNames, rewardInputFromRow, rewardOutputColumns, rewardStateFromRow, rowScoreSamples } from '../../src/sim/replay-rewards.js';
+import { stakeWeightedLosses } from '../../src/engine/synthesis.js';
 import { GOLDEN_SYNTHESIS, loadGoldenCsv, relErr, type GoldenRow } from '../helpers/golden.js';
 
 const NI = 5;
@@ -106,7 +102,7 @@ describe('reference rows, stepwise', () => {
     const names = networkLossColumnNames(NI, NF);
     for (const row of rows) {
       const inp = rewardInputFromRow(row, NI, NF, NR);
-      const ell = networkLosses(inp.losses, NR, names.length, inp.stakes);
+      const ell = stakeWeightedLosses(inp.losses, inp.stakes, names.length);
       names.forEach((c, i) => (worst = Math.max(worst, relErr(ell[i], row[c]))));
     }
     expect(worst).toBeLessThan(1e-14);

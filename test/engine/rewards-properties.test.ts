@@ -55,14 +55,14 @@ function randomEpoch(
   const nF = o.nF ?? Math.floor(r() * 5);
   const nR = o.nR ?? 1 + Math.floor(r() * 8);
   const L = objectLayout(nI, nF);
-  const base = Float64Array.from({ length: L.nObj }, () => -3 + 2.5 * r());
-  const losses = new Float64Array(nR * L.nObj);
+  const base = Float64Array.from({ length: L.count }, () => -3 + 2.5 * r());
+  const losses = new Float64Array(nR * L.count);
   const noise = o.noise ?? 0.05;
   for (let m = 0; m < nR; m++) {
     const b = o.biased?.includes(m) ? (o.bias ?? 1) : 0;
-    for (let j = 0; j < L.nObj; j++) {
-      losses[m * L.nObj + j] = base[j] + b + noise * gauss(r);
-      if (o.nanFrac && j > 1 && r() < o.nanFrac && m > 0) losses[m * L.nObj + j] = NaN;
+    for (let j = 0; j < L.count; j++) {
+      losses[m * L.count + j] = base[j] + b + noise * gauss(r);
+      if (o.nanFrac && j > 1 && r() < o.nanFrac && m > 0) losses[m * L.count + j] = NaN;
     }
   }
   const stakes = Float64Array.from({ length: nR }, () =>
@@ -188,7 +188,7 @@ describe('fast ascent = definitional ascent', () => {
       const g = randomEpoch(r, { nI: 3, nF: 2, nR, nanFrac: trial % 3 === 0 ? 0.15 : 0, equalStakes: trial % 5 === 1, biased: [0], bias: 0.5 });
       const S = new Float64Array(g.input.stakes);
       if (trial % 7 === 2 && nR > 2) S[1] = 0;
-      const rep = prepareReports({ n: nR, nObj: objectLayout(3, 2).nObj, losses: g.input.losses, stakes: S });
+      const rep = prepareReports({ n: nR, nObj: objectLayout(3, 2).count, losses: g.input.losses, stakes: S });
       const a0 = Float64Array.from({ length: nR }, (_, m) => (trial % 2 ? 1 : m % 3 === 0 ? 1 : 0.6 + 0.4 * r()));
       const fast = listeningReference(rep, a0, REF, { method: 'fast' });
       const naive = listeningReference(rep, a0, REF, { method: 'naive' });
@@ -212,7 +212,7 @@ describe('whitepaper ascent', () => {
     for (let trial = 0; trial < 20; trial++) {
       const nR = 2 + (trial % 6);
       const g = randomEpoch(r, { nI: 2, nF: 2, nR, nanFrac: trial % 2 ? 0.2 : 0, biased: [1], bias: 0.4 });
-      const rep = prepareReports({ n: nR, nObj: objectLayout(2, 2).nObj, losses: g.input.losses, stakes: g.input.stakes });
+      const rep = prepareReports({ n: nR, nObj: objectLayout(2, 2).count, losses: g.input.losses, stakes: g.input.stakes });
       const a = Float64Array.from({ length: nR }, () => 0.3 + 0.6 * r());
       const { grad } = relativeGradient(rep, a, REF);
       const h = 1e-6;
@@ -232,7 +232,7 @@ describe('whitepaper ascent', () => {
     const g = randomEpoch(mulberry32(5), { nI: 3, nF: 2, nR: 5, biased: [2], bias: 0.5 });
     const { outputs: o } = computeEpochRewards(g.input, initialRewardState(3, 2, 5), WP);
     expect(o.listeningIterations).toBeLessThanOrEqual(20);
-    const rep = prepareReports({ n: 5, nObj: objectLayout(3, 2).nObj, losses: g.input.losses, stakes: g.input.stakes });
+    const rep = prepareReports({ n: 5, nObj: objectLayout(3, 2).count, losses: g.input.losses, stakes: g.input.stakes });
     const fin = reputerConsensusScores(rep, o.listening, WP);
     for (let m = 0; m < 5; m++) expect(o.reputerScores[m]).toBe(fin.scores[m]);
   });

@@ -22,24 +22,25 @@ import {
   listeningReference,
   mappedScores,
   modifiedEntropy,
-  networkLossColumnNames,
-  networkLosses,
   normalizationFactor,
   normalizedFractions,
   objectLayout,
-  objectNames,
-  phi,
   prepareReports,
   pushScoreHistory,
   reputerConsensusScores,
   reputerRewardFractions,
-  sampleStd,
   scoreWindow,
   smoothedFractions,
   stakeGrowth,
   workerRewardFractions,
   type EpochRewardInput,
 } from '../../src/engine/rewards.js';
+import { networkLossColumnNames, objectNames } from '../../src/sim/replay-rewards.js';
+import { stakeWeightedLosses } from '../../src/engine/synthesis.js';
+import { potential, sampleStd } from '../../src/engine/weights.js';
+
+const stdOf = (x: Float64Array) => sampleStd(x, x.length);
+const phiOf = (p: number, c: number, x: number) => potential(x, p, c);
 import { GOLDEN_SYNTHESIS, loadGoldenCsv } from '../helpers/golden.js';
 
 const REF = PROFILES.reference;
@@ -53,7 +54,7 @@ const closeAll = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-14) => {
 describe('object layout', () => {
   test('offsets and N_obj for N_i = 5, N_f = 3 (36 objects, as in the golden rows)', () => {
     const L = objectLayout(5, 3);
-    expect(L.nObj).toBe(36);
+    expect(L.count).toBe(36);
     expect(L.count).toBe(36);
     expect([L.network, L.naive, L.inference, L.forecastImplied, L.forecastImpliedOneOut, L.networkOneOut, L.naiveOneIn]).toEqual([
       0, 1, 2, 7, 10, 25, 33,
@@ -72,10 +73,10 @@ describe('eq 14 network losses', () => {
   test('raw-stake weighted mean, over the reputers that reported the object', () => {
     // 2 reputers, 2 objects; stakes 1 and 3
     const R = f64(-1, -2, -3, NaN);
-    const ell = networkLosses(R, 2, 2, f64(1, 3));
+    const ell = stakeWeightedLosses(R, f64(1, 3), 2);
     close(ell[0], (1 * -1 + 3 * -3) / 4);
     close(ell[1], -2); // only reputer 0 reported object 1
-    expect(networkLosses(f64(NaN, NaN), 2, 1, f64(1, 1))[0]).toBeNaN();
+    expect(stakeWeightedLosses(f64(NaN, NaN), f64(1, 1), 1)[0]).toBeNaN();
   });
 });
 
@@ -122,14 +123,14 @@ describe('eq 29 σ window, mapping; eqs 27–28 fractions', () => {
     expect(pushScoreHistory(hist, f64(1), { sigma_window: 'epochs', sigma_window_size: 2 }).length).toBe(2);
   });
   test('sample std, ddof 1; 0 for ≤ 1 sample', () => {
-    close(sampleStd(f64(1, 2, 3, 4)), Math.sqrt(5 / 3));
-    expect(sampleStd(f64(5))).toBe(0);
-    expect(sampleStd(f64())).toBe(0);
+    close(stdOf(f64(1, 2, 3, 4)), Math.sqrt(5 / 3));
+    expect(stdOf(f64(5))).toBe(0);
+    expect(stdOf(f64())).toBe(0);
   });
   test('φ_{p,c}(x) = ln(1 + e^{p(x−c)})', () => {
-    close(phi(3, 0.75, 1), Math.log(1 + Math.exp(0.75)));
-    close(phi(3, 0.75, -2), Math.log(1 + Math.exp(3 * -2.75)));
-    close(phi(3, 0.75, 400), 3 * 399.25); // no overflow
+    close(phiOf(3, 0.75, 1), Math.log(1 + Math.exp(0.75)));
+    close(phiOf(3, 0.75, -2), Math.log(1 + Math.exp(3 * -2.75)));
+    close(phiOf(3, 0.75, 400), 3 * 399.25); // no overflow
   });
   test('M = φ(T/(σ+ε)); u = M/ΣM', () => {
     const T = f64(0.1, 0.5, -0.3);
@@ -318,15 +319,15 @@ describe('eqs 42–47', () => {
 
 function epochInput(nI: number, nF: number, R: number[][], S: number[], E = 1000): EpochRewardInput {
   const L = objectLayout(nI, nF);
-  for (const r of R) expect(r.length).toBe(L.nObj);
+  for (const r of R) expect(r.length).toBe(L.count);
   return { nI, nF, nR: S.length, stakes: Float64Array.from(S), losses: Float64Array.from(R.flat()), topicReward: E };
 }
 
 /** A row of reported losses in the layout, from a base loss and per-family offsets. */
 function lossRow(nI: number, nF: number, base: number, shift = 0): number[] {
   const L = objectLayout(nI, nF);
-  const r = new Array<number>(L.nObj);
-  for (let x = 0; x < L.nObj; x++) r[x] = base + shift + 0.01 * ((x * 7) % 5);
+  const r = new Array<number>(L.count);
+  for (let x = 0; x < L.count; x++) r[x] = base + shift + 0.01 * ((x * 7) % 5);
   r[L.network] = base + shift - 0.3;
   r[L.naive] = base + shift - 0.1;
   return r;
@@ -429,7 +430,7 @@ describe('edge cases (rewards.md §4)', () => {
     close(o.reputerFractions[0] + o.reputerFractions[1] + o.reputerFractions[2], 1, 1e-14);
     // the reputer with the missing value gets the object's lowest reported value in its distance
     const R3 = Float64Array.from([rows[0], rows[1], rows[2]].flat());
-    const rep = prepareReports({ n: 3, nObj: objectLayout(2, 1).nObj, losses: R3, stakes: f64(10, 20, 15) });
+    const rep = prepareReports({ n: 3, nObj: objectLayout(2, 1).count, losses: R3, stakes: f64(10, 20, 15) });
     expect(rep.filled[1 * rep.nObj + 3]).toBe(Math.min(rows[0][3], rows[2][3]));
   });
   test('an inferer that did not submit gets NaN score/fraction and zero reward; N_i counts participants', () => {
