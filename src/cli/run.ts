@@ -32,8 +32,13 @@ export function registerRun(program: Command): void {
     .option('--set <key=value>', 'override a scenario value by path or alias, e.g. --set p=2.5 (repeatable)', collect, [])
     .option('--threads <N>', 'worker threads (default: the cores available)', positiveInt('--threads'))
     .option('--quiet', 'no progress output')
+    .option('--resume', 'continue an interrupted run in the same output directory (finished replicates are kept)')
+    .option('--fail-fast', 'stop at the first replicate that fails')
     .option('--no-figures', 'skip the SVG/PNG figures')
-    .addHelpText('after', `\nShort keys for --set:\n${aliasHelp()}\n\nExit codes: 0 done, 1 a run failed, 2 bad input.`)
+    .addHelpText(
+      'after',
+      `\nShort keys for --set:\n${aliasHelp()}\n\nExit codes: 0 done, 1 a run failed, 2 bad input, 130/143 interrupted (resume with --resume).`,
+    )
     .action(async (file: string, o: RunFlags) => {
       const res = await runScenarioFile(file, toRunOptions(o));
       process.stdout.write(res.report + '\n');
@@ -65,6 +70,8 @@ interface RunFlags {
   threads?: number;
   quiet?: boolean;
   figures?: boolean;
+  resume?: boolean;
+  failFast?: boolean;
 }
 
 function toRunOptions(o: RunFlags) {
@@ -79,6 +86,8 @@ function toRunOptions(o: RunFlags) {
     threads: o.threads,
     quiet: o.quiet ?? false,
     figures: o.figures !== false,
+    resume: o.resume,
+    failFast: o.failFast,
   };
 }
 

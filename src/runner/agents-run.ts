@@ -1,19 +1,28 @@
-// A `kind: agents` scenario (Figures 2 and 3): replicates over seeds, the four CSVs, summary.json with the
-// headline metrics and the paper's claims, manifest.json, and the figures (from the first replicate).
+// A `kind: agents` scenario (Figures 2 and 3): replicates over seeds on the worker pool, the four CSVs,
+// summary.json with the headline metrics and the paper's claims, the figures (first replicate) and
+// manifest.json. An interrupted run keeps its finished replicates in <out>/.runs/ for `--resume`.
 
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { Scenario } from '../scenario/schema.js';
 import { runJob } from '../sim/job.js';
-import { TABLE_COLUMNS, type Cell } from '../sim/simulate.js';
+import type { Cell } from '../sim/simulate.js';
 import { summarizeRuns, type RunSummary } from '../sim/summary.js';
-import { AtomicCsvWriter } from '../output/csv.js';
-import { RunDirectory, toolInfo } from '../output/run-dir.js';
+import { toolInfo } from '../output/run-dir.js';
 import { figure2Spec, figure3Spec, writeFigure, type LossRow, type RewardRow, type TaskRow } from '../output/plot.js';
+import { runMonteCarlo } from './run.js';
+import { readPartHeader, partFileName } from './part.js';
+import type { ProgressMode } from './progress.js';
 
 export interface AgentsRunOptions {
   outDir: string;
-  seeds: number[];
+  baseSeed: number;
+  replicates: number;
   figures?: boolean;
-  onProgress?: (done: number, total: number) => void;
+  threads?: number;
+  progress?: ProgressMode;
+  resume?: boolean;
+  failFast?: boolean;
 }
 
 const num = (c: Cell): number => (typeof c === 'number' ? c : c === null ? NaN : Number(c));
@@ -59,52 +68,73 @@ export function movingAverageLosses(rows: LossRow[], window: number): LossRow[] 
   });
 }
 
+/** Writes a file under a temporary name, then renames it into place. */
+function writeAtomic(path: string, text: string): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}
+
+const json = (v: unknown): string =>
+  JSON.stringify(v, (_k, x) => (typeof x === 'number' && !Number.isFinite(x) ? null : x), 2) + '\n';
+
+/**
+ * Runs `replicates` seeds of the scenario on the pool into `out` (tables streamed to `<out>/<table>.csv`, the
+ * runner's manifest.json) and returns each replicate's seed and headline metrics. `.runs/` is left in place
+ * for the caller to remove once it has written what it derives from the runs.
+ */
+export async function runReplicates(
+  s: Scenario,
+  opts: Omit<AgentsRunOptions, 'figures'>,
+): Promise<{ seeds: number[]; perSeed: Record<string, number>[]; runsDir: string }> {
+  await runMonteCarlo({
+    scenario: s,
+    out: opts.outDir,
+    seed: opts.baseSeed,
+    replicates: opts.replicates,
+    threads: opts.threads,
+    indexColumns: false,
+    summary: false,
+    keepParts: true,
+    resume: opts.resume,
+    failFast: opts.failFast,
+    progress: opts.progress,
+  });
+  const runsDir = join(opts.outDir, '.runs');
+  const headers = Array.from({ length: opts.replicates }, (_, r) => readPartHeader(join(runsDir, partFileName(0, r))));
+  return {
+    seeds: headers.map((h) => h.seed),
+    perSeed: headers.map((h) => Object.fromEntries(Object.entries(h.metrics).map(([k, v]) => [k, Number(v)]))),
+    runsDir,
+  };
+}
+
 export async function runAgentsScenario(s: Scenario, opts: AgentsRunOptions): Promise<RunSummary> {
-  const dir = new RunDirectory(opts.outDir);
-  const writers = Object.fromEntries(
-    Object.entries(TABLE_COLUMNS).map(([name, cols]) => [name, new AtomicCsvWriter(dir.path(name), cols)]),
-  );
-  try {
-    const perSeed: Record<string, number>[] = [];
-    let first: ReturnType<typeof figureRows> | null = null;
-    for (let r = 0; r < opts.seeds.length; r++) {
-      const res = runJob({ scenario: s, seed: opts.seeds[r], point: 0, replicate: r });
-      for (const [name, t] of Object.entries(res.tables)) for (const row of t.rows) await writers[name].write(row);
-      perSeed.push(res.metrics);
-      if (r === 0 && opts.figures !== false) first = figureRows(res.tables);
-      opts.onProgress?.(r + 1, opts.seeds.length);
-    }
-    for (const w of Object.values(writers)) await w.commit();
-    const summary = summarizeRuns(
-      { scenario: s.name, profile: s.profile, warmup: s.warmup, epochs: s.epochs },
-      opts.seeds,
-      perSeed,
+  const out = opts.outDir;
+  const { seeds, perSeed, runsDir } = await runReplicates(s, opts);
+  const summary = summarizeRuns({ scenario: s.name, profile: s.profile, warmup: s.warmup, epochs: s.epochs }, seeds, perSeed);
+
+  if (opts.figures !== false) {
+    // The first replicate again, in this thread (the same seed gives the same run), for its rows.
+    const first = figureRows(runJob({ scenario: s, seed: seeds[0], point: 0, replicate: 0 }).tables);
+    const subtitle = `${s.name}, profile ${s.profile}, seed ${seeds[0]}`;
+    await writeFigure(
+      out,
+      'figure2',
+      figure2Spec(movingAverageLosses(first.losses, FIGURE2_WINDOW), {
+        subtitle: `${subtitle}; MSE averaged over the trailing ${FIGURE2_WINDOW} epochs (losses.csv holds every epoch)`,
+      }),
     );
-    if (first) {
-      const subtitle = `${s.name}, profile ${s.profile}, seed ${opts.seeds[0]}`;
-      await writeFigure(
-        dir.staging,
-        'figure2',
-        figure2Spec(movingAverageLosses(first.losses, FIGURE2_WINDOW), {
-          subtitle: `${subtitle}; MSE averaged over the trailing ${FIGURE2_WINDOW} epochs (losses.csv holds every epoch)`,
-        }),
-      );
-      await writeFigure(dir.staging, 'figure3', figure3Spec(first.rewards, first.tasks, { subtitle }));
-    }
-    dir.writeJson('summary.json', summary);
-    dir.writeJson('manifest.json', {
-      ...toolInfo(),
-      command: 'run',
-      kind: 'agents',
-      profile: s.profile,
-      seeds: opts.seeds,
-      scenario: s,
-    });
-    dir.commit();
-    return summary;
-  } catch (e) {
-    for (const w of Object.values(writers)) w.abort();
-    dir.abort();
-    throw e;
+    await writeFigure(out, 'figure3', figure3Spec(first.rewards, first.tasks, { subtitle }));
   }
+  writeAtomic(join(out, 'summary.json'), json(summary));
+  // The runner's manifest (definition, per-run seeds and status), completed with what identifies the run.
+  const manifestPath = join(out, 'manifest.json');
+  const runnerManifest = existsSync(manifestPath) ? (JSON.parse(readFileSync(manifestPath, 'utf8')) as object) : {};
+  writeAtomic(
+    manifestPath,
+    json({ ...runnerManifest, ...toolInfo(), command: 'run', kind: 'agents', profile: s.profile, base_seed: opts.baseSeed, seeds, outputs: readdirSync(out).filter((f) => !f.startsWith('.')).sort(), scenario: s }),
+  );
+  rmSync(runsDir, { recursive: true, force: true });
+  return summary;
 }

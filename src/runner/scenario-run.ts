@@ -5,7 +5,7 @@ import { InputError } from '../scenario/errors.js';
 import { readScenarioFile, scenarioFromObject } from '../scenario/load.js';
 import { validateTokenomicsFile } from '../scenario/tokenomics.js';
 import { isProfileName } from '../engine/params.js';
-import { deriveSeed, fnv1a32 } from './seeds.js';
+import { fnv1a32 } from './seeds.js';
 import { runAgentsScenario } from './agents-run.js';
 import { runTokenomicsScenario } from './tokenomics-run.js';
 import { projectRoot } from '../output/run-dir.js';
@@ -22,6 +22,8 @@ export interface ScenarioRunOptions {
   threads?: number;
   quiet: boolean;
   figures: boolean;
+  resume?: boolean;
+  failFast?: boolean;
 }
 
 /** The scenarios `figures` runs, in order. */
@@ -80,9 +82,18 @@ export async function runScenarioFile(file: string, o: ScenarioRunOptions): Prom
   }
   const s = scenarioFromObject(raw, file, { profile: o.profile, set });
   const base = baseSeed(o.seed ?? s.seed, o.seed !== undefined ? '--seed' : `${file}: seed`);
-  const seeds = Array.from({ length: o.seeds }, (_, r) => deriveSeed(base, {}, r));
   const outDir = o.outDir ?? join(o.outRoot, s.name);
-  const summary = await runAgentsScenario(s, { outDir, seeds, figures: o.figures });
+  const summary = await runAgentsScenario(s, {
+    outDir,
+    baseSeed: base,
+    replicates: o.seeds,
+    figures: o.figures,
+    threads: o.threads,
+    progress: o.quiet ? 'quiet' : 'auto',
+    resume: o.resume,
+    failFast: o.failFast,
+  });
+  const seeds = summary.seeds;
   const lines = summary.claims.map(
     (c) =>
       `  ${c.holds ? 'holds   ' : 'FAILS   '} ${c.paper}  [${c.test}; in ${(100 * c.holds_in_share_of_seeds).toFixed(0)}% of seeds]`,

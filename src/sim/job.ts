@@ -1,26 +1,11 @@
 // One Monte Carlo run as a pure synchronous function: a resolved scenario and a seed in, the run's tables and
-// headline metrics out. The runner calls it in worker threads; `run` and `check` go through the runner.
+// headline metrics out. The runner (src/runner/) calls it in worker threads through workers/run-job.ts.
 
 import type { Scenario } from '../scenario/schema.js';
-import { TABLE_COLUMNS, headlineMetrics, simulate, type Cell } from './simulate.js';
+import type { RunJob, RunResult, RunTable } from '../runner/types.js';
+import { TABLE_COLUMNS, headlineMetrics, simulate } from './simulate.js';
 
-export interface RunJob {
-  /** The resolved scenario (plain JSON, as `loadScenario` returns it). */
-  scenario: unknown;
-  seed: number;
-  point: number;
-  replicate: number;
-}
-
-export interface RunTable {
-  columns: string[];
-  rows: Cell[][];
-}
-
-export interface RunResult {
-  tables: Record<string, RunTable>;
-  metrics: Record<string, number>;
-}
+export type { RunJob, RunResult, RunTable };
 
 export function runJob(job: RunJob): RunResult {
   const s = job.scenario as Scenario;

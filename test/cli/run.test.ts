@@ -18,7 +18,7 @@ describe('run: the figure 2–3 scenario', () => {
     const a = join(dir, 'a');
     const b = join(dir, 'b');
     for (const out of [a, b]) {
-      const r = runCli(['run', FIG23, '-o', out, '--epochs', '80', '--seeds', '2', '--seed', '7', '--quiet']);
+      const r = runCli(['run', FIG23, '-o', out, '--epochs', '80', '--seeds', '2', '--seed', '7', '--quiet', '--threads', out === a ? '1' : '2']);
       expect(r.code, r.stderr).toBe(0);
     }
     const files = readdirSync(a).sort();
@@ -36,7 +36,10 @@ describe('run: the figure 2–3 scenario', () => {
         'tasks.csv',
       ].sort(),
     );
-    for (const f of files) expect(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), f).toBe(true);
+    // every output but the manifest (which records when the run happened) is byte-identical
+    for (const f of files.filter((x) => x !== 'manifest.json'))
+      expect(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), f).toBe(true);
+    expect(existsSync(join(a, '.runs'))).toBe(false);
     const head = (f: string) => readFileSync(join(a, f), 'utf8').split('\n')[0];
     expect(head('losses.csv')).toBe('seed,epoch,kind,index,loss');
     expect(head('rewards.csv')).toBe('seed,epoch,task,index,reward');
@@ -48,6 +51,8 @@ describe('run: the figure 2–3 scenario', () => {
     expect(summary.claims.map((c: { id: string }) => c.id)).toContain('order_of_magnitude_improvement');
     const manifest = JSON.parse(readFileSync(join(a, 'manifest.json'), 'utf8'));
     expect(manifest.scenario.epochs).toBe(80);
+    expect(manifest.seeds).toEqual(summary.seeds);
+    expect(manifest.status).toBe('ok');
     expect(manifest.profile).toBe('reference');
     expect(manifest.version).toMatch(/^\d+\.\d+\.\d+/);
     // every seed × epoch × (network, naive, 3 inferences, 3 forecast-implied) loss row

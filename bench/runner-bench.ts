@@ -1,0 +1,147 @@
+// Benchmark of the Monte Carlo runner (src/runner):
+//   1. a sweep of `runs` (≥ 32) runs with 2 threads against 1 thread → wall times and the speed-up;
+//   2. peak memory of a sweep of 32 runs against one of 256 runs (2 threads), each measured in a fresh
+//      child process: peak RSS (process.resourceUsage().maxRSS — worker threads included) and peak
+//      main-thread heap (sampled) → both, and their ratio (≈ 1 when memory stays flat).
+// Usage from code: `await benchRunner(jobModulePath, resolvedScenario)` → report lines.
+// Standalone:      node dist/bench/runner-bench.js <job module> [scenario.json]
+// (The same file is the child process of the memory measurement: `--runner-bench-child <json>`.)
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { runMonteCarlo, type MonteCarloOptions } from '../src/runner/run.js';
+
+const CHILD_FLAG = '--runner-bench-child';
+
+export interface BenchRunnerOptions {
+  /** Runs of the thread-scaling sweep (default 32, at least 32). */
+  runs?: number;
+  /** Run counts of the memory comparison (default [32, 256]). */
+  memoryRuns?: [number, number];
+  /** Threads of the memory sweeps (default 2). */
+  memoryThreads?: number;
+}
+
+interface ChildResult {
+  maxRssKiB: number;
+  peakHeapBytes: number;
+  elapsedMs: number;
+}
+
+function sweepOptions(runJobModule: string, scenario: unknown, out: string, runs: number, threads: number): MonteCarloOptions {
+  return {
+    scenario,
+    out,
+    seed: 1,
+    replicates: runs,
+    runJobModule,
+    threads,
+    progress: 'quiet',
+    handleSignals: false,
+    indexColumns: true,
+  };
+}
+
+async function timedSweep(runJobModule: string, scenario: unknown, runs: number, threads: number): Promise<number> {
+  const out = mkdtempSync(join(tmpdir(), 'allora-runner-bench-'));
+  try {
+    const t0 = performance.now();
+    await runMonteCarlo(sweepOptions(runJobModule, scenario, out, runs, threads));
+    return performance.now() - t0;
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+/** This module, compiled (the child must be JavaScript). */
+function compiledSelf(): string {
+  const self = fileURLToPath(import.meta.url);
+  return self.endsWith('.ts') ? resolve(dirname(self), '../dist/bench/runner-bench.js') : self;
+}
+
+function measureInChild(runJobModule: string, scenario: unknown, runs: number, threads: number): Promise<ChildResult> {
+  const arg = JSON.stringify({ runJobModule: resolve(runJobModule), scenario, runs, threads });
+  return new Promise((resolveChild, reject) => {
+    const proc = spawn(process.execPath, [compiledSelf(), CHILD_FLAG, arg], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    proc.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    proc.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    proc.on('error', reject);
+    proc.on('exit', (code) => {
+      if (code !== 0) reject(new Error(`runner-bench child (${runs} runs) exited with ${code}: ${stderr.trim()}`));
+      else resolveChild(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as ChildResult);
+    });
+  });
+}
+
+async function childMain(arg: string): Promise<void> {
+  const { runJobModule, scenario, runs, threads } = JSON.parse(arg) as {
+    runJobModule: string;
+    scenario: unknown;
+    runs: number;
+    threads: number;
+  };
+  let peakHeap = process.memoryUsage().heapUsed;
+  const timer = setInterval(() => {
+    peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+  }, 20);
+  const out = mkdtempSync(join(tmpdir(), 'allora-runner-bench-'));
+  const t0 = performance.now();
+  try {
+    await runMonteCarlo(sweepOptions(runJobModule, scenario, out, runs, threads));
+  } finally {
+    clearInterval(timer);
+    rmSync(out, { recursive: true, force: true });
+  }
+  peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+  const res: ChildResult = { maxRssKiB: process.resourceUsage().maxRSS, peakHeapBytes: peakHeap, elapsedMs: performance.now() - t0 };
+  process.stdout.write(`${JSON.stringify(res)}\n`);
+}
+
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+/** Runs the runner benchmark; returns the report lines. */
+export async function benchRunner(runJobModule: string, scenario: unknown, opts: BenchRunnerOptions = {}): Promise<string[]> {
+  const runs = Math.max(32, opts.runs ?? 32);
+  const [small, large] = opts.memoryRuns ?? [32, 256];
+  const memThreads = opts.memoryThreads ?? 2;
+  const lines: string[] = [];
+
+  // Warm-up (module loading, JIT) so that the first timed sweep is not penalised.
+  await timedSweep(runJobModule, scenario, 2, 2);
+  const t1 = await timedSweep(runJobModule, scenario, runs, 1);
+  const t2 = await timedSweep(runJobModule, scenario, runs, 2);
+  lines.push(
+    `runner threads: ${runs} runs — 1 thread ${sec(t1)} (${(runs / (t1 / 1000)).toFixed(2)} runs/s), 2 threads ${sec(t2)} (${(runs / (t2 / 1000)).toFixed(2)} runs/s); speed-up ×${(t1 / t2).toFixed(2)}`,
+  );
+
+  const a = await measureInChild(runJobModule, scenario, small, memThreads);
+  const b = await measureInChild(runJobModule, scenario, large, memThreads);
+  const rssA = a.maxRssKiB * 1024;
+  const rssB = b.maxRssKiB * 1024;
+  lines.push(
+    `runner memory (${memThreads} threads): ${small} runs peak RSS ${mb(rssA)} (main heap ${mb(a.peakHeapBytes)}, ${sec(a.elapsedMs)}); ` +
+      `${large} runs peak RSS ${mb(rssB)} (main heap ${mb(b.peakHeapBytes)}, ${sec(b.elapsedMs)}); ` +
+      `ratio RSS ×${(rssB / rssA).toFixed(2)}, heap ×${(b.peakHeapBytes / a.peakHeapBytes).toFixed(2)}`,
+  );
+  return lines;
+}
+
+// Entry points when run as a script.
+if (process.argv[1] && pathToFileURL(resolve(process.argv[1])).href === import.meta.url) {
+  const [first, second] = process.argv.slice(2);
+  if (first === CHILD_FLAG) {
+    await childMain(second);
+  } else if (first) {
+    const scenario: unknown = second ? JSON.parse(readFileSync(second, 'utf8')) : {};
+    for (const line of await benchRunner(first, scenario)) process.stdout.write(`${line}\n`);
+  } else {
+    process.stderr.write('usage: node dist/bench/runner-bench.js <job module> [scenario.json]\n');
+    process.exitCode = 2;
+  }
+}

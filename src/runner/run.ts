@@ -1,0 +1,655 @@
+// The Monte Carlo runner: runs a scenario over grid points × replicates on a worker pool, checkpoints every
+// finished run to a part file, and assembles the final CSVs, summary.csv and manifest.json.
+//
+// On-disk layout of <out>:
+//   .runs/sweep.json                  the sweep definition (checkpoint identity; compared on resume)
+//   .runs/p<point>-r<replicate>.ndjson one finished run (see part.ts); written atomically (temp + rename)
+//   <table>.csv …, summary.csv        final outputs (assemble.ts), renamed into place only when every run
+//                                     succeeded
+//   manifest.json                     written last: definition, tool version, per-run point / replicate /
+//                                     seed / status (also written, with status "failed", when runs failed)
+// `.runs/` is removed after a successful sweep unless `keepParts`.
+//
+// Run order: canonical (point, replicate) — point-major, replicates 0…R−1 within a point; run id =
+// point·R + replicate. Runs are scheduled in that order; they may finish in any order, but the outputs are
+// always assembled in that order, so they are byte-identical for any thread count, executor, or
+// interruption and resume.
+
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, renameSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InputError } from '../scenario/errors.js';
+import { assembleOutputs, AssemblyStopped, commitStaged, discardStaged, type StagedFile } from './assemble.js';
+import { describePoint, pointAt, pointCount, type GridPoint, type GridValue, type Sweep } from './grid.js';
+import { partFileName, removeStaleTemps, writePartAtomic } from './part.js';
+import { createExecutor, defaultJobModule, defaultThreads, defaultWorkerFile, toModuleHref, type Executor } from './pool.js';
+import { createProgress, type ProgressMode } from './progress.js';
+import { SEED_RULE, canonicalJson, checkBaseSeed, deriveSeed } from './seeds.js';
+import type { RunJob } from './types.js';
+
+export interface MonteCarloOptions {
+  /** The resolved base scenario (plain JSON). */
+  scenario: unknown;
+  /** Output directory (created if needed). */
+  out: string;
+  /** Base seed: a non-negative safe integer. */
+  seed: number;
+  /** Replicates per grid point (≥ 1); `run --seeds N` is N replicates of the single empty point. */
+  replicates: number;
+  /** From `buildSweep()`; default: the single empty point (`run --seeds N`). */
+  sweep?: Sweep;
+  /** Module exporting `runJob` (path or URL); default dist/src/sim/job.js. */
+  runJobModule?: string | URL;
+  /**
+   * Builds a point's scenario from the base scenario (must not mutate it). Default: a deep copy with each
+   * `values[key]` set at the dotted path `key` (intermediate mappings created as needed). Called once for
+   * every point before any run starts, so a bad value fails the sweep up front (throw InputError).
+   */
+  applyPoint?: (scenario: unknown, point: GridPoint, sweep: Sweep) => unknown;
+  /** Worker threads; default `os.availableParallelism()`. */
+  threads?: number;
+  /** Run jobs in the main thread without a pool (debugging); same output bytes. */
+  inline?: boolean;
+  /** Prepend `point`, `replicate` to every table and `point` to summary.csv (default true; the plain
+   *  `run --seeds N` mode wants false). */
+  indexColumns?: boolean;
+  /** Write summary.csv (default true). */
+  summary?: boolean;
+  /** Skip runs whose part file exists; the checkpoint's sweep definition must match. */
+  resume?: boolean;
+  /** Stop at the first failed run (abandoning the runs in flight). */
+  failFast?: boolean;
+  /** Keep `<out>/.runs/` after a successful sweep (default: removed). */
+  keepParts?: boolean;
+  /** Progress display (default `auto`: bar on a TTY, lines otherwise). */
+  progress?: ProgressMode;
+  progressStream?: NodeJS.WritableStream;
+  progressIntervalMs?: number;
+  /** Informational lines (failed runs as they happen, resume notes). Default: stderr unless progress is
+   *  'quiet'. */
+  log?: (line: string) => void;
+  /** Aborting it interrupts the sweep like SIGINT. */
+  signal?: AbortSignal;
+  /** Handle SIGINT / SIGTERM during the sweep (default true). */
+  handleSignals?: boolean;
+  /** How the user resumes, for the interruption message (default 're-run the same command with --resume'). */
+  resumeHint?: string;
+  /** Override the worker file (default dist/workers/run-job.js). */
+  workerFile?: string | URL;
+}
+
+export interface RunFailure {
+  point: number;
+  replicate: number;
+  seed: number;
+  /** The point's values, keyed by full dotted path. */
+  values: Record<string, GridValue>;
+  /** `p=1.5, alpha=0.1` (names as typed). */
+  where: string;
+  error: string;
+}
+
+export interface RunSummary {
+  out: string;
+  points: number;
+  replicates: number;
+  total: number;
+  /** Runs executed (and succeeded) in this call. */
+  ran: number;
+  /** Runs skipped because their part file existed (resume). */
+  skipped: number;
+  failures: RunFailure[];
+  /** Runs neither done nor failed (interrupted / fail-fast). */
+  pending: number;
+  /** Final files written in `out` (tables, summary.csv, manifest.json); empty unless the sweep succeeded
+   *  (manifest.json alone when runs failed). */
+  outputs: string[];
+  elapsedMs: number;
+}
+
+/** Some runs failed: `failures` lists them; exit code 1. The finished runs are kept in `.runs/`. */
+export class SweepFailedError extends Error {
+  readonly exitCode = 1;
+  constructor(
+    message: string,
+    readonly summary: RunSummary,
+  ) {
+    super(message);
+    this.name = 'SweepFailedError';
+  }
+}
+
+/** SIGINT / SIGTERM / abort: finished runs are kept; exit code 130 (SIGINT, abort) or 143 (SIGTERM). */
+export class SweepInterruptedError extends Error {
+  constructor(
+    message: string,
+    readonly signal: string,
+    readonly exitCode: number,
+    readonly summary: RunSummary,
+  ) {
+    super(message);
+    this.name = 'SweepInterruptedError';
+  }
+}
+
+/** The part of the sweep that must match for a resume. */
+export interface SweepDefinition {
+  seed: number;
+  mode: Sweep['mode'];
+  axes: { name: string; key: string; values: GridValue[] }[];
+  points: number;
+  replicates: number;
+  scenario: unknown;
+}
+
+interface Checkpoint {
+  tool: string;
+  version: string;
+  sweep: SweepDefinition;
+}
+
+const RUN_PENDING = 0;
+const RUN_OK = 1;
+const RUN_FAILED = 2;
+
+let cachedVersion: string | undefined;
+/** `version` of the nearest package.json above this module. */
+export function toolVersion(): string {
+  if (cachedVersion !== undefined) return cachedVersion;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const f = join(dir, 'package.json');
+    if (existsSync(f)) {
+      try {
+        cachedVersion = String((JSON.parse(readFileSync(f, 'utf8')) as { version?: unknown }).version ?? 'unknown');
+      } catch {
+        cachedVersion = 'unknown';
+      }
+      return cachedVersion;
+    }
+    const up = dirname(dir);
+    if (up === dir) return (cachedVersion = 'unknown');
+    dir = up;
+  }
+}
+
+function isPlainObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** Default `applyPoint`: deep copy, then set each dotted key. */
+export function setPointValues(scenario: unknown, point: GridPoint, sweep: Sweep): unknown {
+  const keys = Object.keys(point.values);
+  if (keys.length === 0) return scenario;
+  if (!isPlainObject(scenario)) throw new InputError('--grid: the scenario is not a mapping, cannot set keys in it');
+  const copy = structuredClone(scenario);
+  for (const key of keys) {
+    const segs = key.split('.');
+    let o: Record<string, unknown> = copy;
+    for (let i = 0; i < segs.length - 1; i++) {
+      const next = o[segs[i]];
+      if (next === undefined || next === null) o[segs[i]] = {};
+      else if (!isPlainObject(next)) {
+        const name = sweep.axes.find((a) => a.key === key)?.name ?? key;
+        throw new InputError(`--grid ${name}: '${segs.slice(0, i + 1).join('.')}' is not a mapping in the scenario`);
+      }
+      o = o[segs[i]] as Record<string, unknown>;
+    }
+    o[segs[segs.length - 1]] = point.values[key];
+  }
+  return copy;
+}
+
+function jsonClone<T>(x: T): T {
+  return x === undefined ? x : (JSON.parse(JSON.stringify(x)) as T);
+}
+
+function short(v: unknown): string {
+  const s = canonicalJson(v);
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+function scenarioDiffs(a: unknown, b: unknown, path: string, out: string[], limit: number): void {
+  if (out.length >= limit) return;
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+    for (const k of keys) scenarioDiffs(a[k], b[k], path ? `${path}.${k}` : k, out, limit);
+    return;
+  }
+  if (canonicalJson(a) !== canonicalJson(b)) {
+    out.push(`scenario ${path || '(root)'}: ${a === undefined ? '(absent)' : short(a)} in the checkpoint, ${b === undefined ? '(absent)' : short(b)} now`);
+  }
+}
+
+/** What differs between a saved and a current sweep definition (empty when they match). */
+export function diffDefinitions(saved: SweepDefinition, cur: SweepDefinition): string[] {
+  const d: string[] = [];
+  if (saved.seed !== cur.seed) d.push(`seed: ${saved.seed} in the checkpoint, ${cur.seed} now`);
+  if (saved.replicates !== cur.replicates) d.push(`replicates: ${saved.replicates} in the checkpoint, ${cur.replicates} now`);
+  if (saved.mode !== cur.mode) d.push(`sweep mode: ${saved.mode} in the checkpoint, ${cur.mode} now`);
+  const sa = saved.axes ?? [];
+  const ca = cur.axes;
+  if (sa.length !== ca.length || sa.some((a, i) => a.key !== ca[i].key)) {
+    d.push(`grid keys: [${sa.map((a) => a.key).join(', ')}] in the checkpoint, [${ca.map((a) => a.key).join(', ')}] now`);
+  } else {
+    sa.forEach((a, i) => {
+      if (canonicalJson(a.values) !== canonicalJson(ca[i].values)) {
+        d.push(`grid ${ca[i].name} values: ${short(a.values)} in the checkpoint, ${short(ca[i].values)} now`);
+      }
+    });
+  }
+  const sd: string[] = [];
+  scenarioDiffs(saved.scenario, cur.scenario, '', sd, 5);
+  d.push(...sd);
+  return d;
+}
+
+function writeJsonAtomic(path: string, value: unknown): void {
+  const tmp = join(dirname(path), `.${process.pid}.${Date.now()}.json.tmp`);
+  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
+  renameSync(tmp, path);
+}
+
+function readJson(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as unknown;
+  } catch (e) {
+    throw new InputError(`${path}: unreadable (${(e as Error).message}); start afresh without resume`);
+  }
+}
+
+interface ManifestInput {
+  path: string;
+  definition: SweepDefinition;
+  status: 'ok' | 'failed';
+  started: Date;
+  indexColumns: boolean;
+  threads: number;
+  jobModule: string;
+  outputs: string[];
+  statuses: Uint8Array;
+  resumed: number;
+  failures: Map<number, RunFailure>;
+  seedOf: (id: number) => number;
+}
+
+/** Streams manifest.json to a temporary file; returns it staged for the final rename. */
+async function writeManifest(m: ManifestInput): Promise<StagedFile> {
+  const R = m.definition.replicates;
+  const total = m.statuses.length;
+  let ok = 0;
+  let failed = 0;
+  for (const s of m.statuses) {
+    if (s === RUN_OK) ok++;
+    else if (s === RUN_FAILED) failed++;
+  }
+  const head = {
+    tool: 'allora-sim',
+    version: toolVersion(),
+    status: m.status,
+    started: m.started.toISOString(),
+    finished: new Date().toISOString(),
+    sweep: m.definition,
+    seedRule: SEED_RULE,
+    runOrder: 'point-major: run id = point * replicates + replicate',
+    indexColumns: m.indexColumns,
+    threads: m.threads,
+    jobModule: m.jobModule,
+    outputs: m.outputs,
+    counts: { total, ok, failed, pending: total - ok - failed, resumed: m.resumed },
+  };
+  const tmp = join(dirname(m.path), `.manifest.json.${process.pid}.partial`);
+  const out = createWriteStream(tmp);
+  const failedWrite = new Promise<never>((_, reject) => out.on('error', reject));
+  failedWrite.catch(() => undefined);
+  const write = async (s: string) => {
+    if (!out.write(s)) await Promise.race([once(out, 'drain'), failedWrite]);
+  };
+  const headText = JSON.stringify(head, null, 2);
+  await write(`${headText.slice(0, headText.lastIndexOf('}')).trimEnd()},\n  "runs": [`);
+  for (let id = 0; id < total; id++) {
+    const s = m.statuses[id];
+    const run: Record<string, unknown> = {
+      point: Math.floor(id / R),
+      replicate: id % R,
+      seed: m.seedOf(id),
+      status: s === RUN_OK ? 'ok' : s === RUN_FAILED ? 'failed' : 'pending',
+    };
+    const f = m.failures.get(id);
+    if (f) run.error = f.error;
+    await write(`${id === 0 ? '' : ','}\n    ${JSON.stringify(run)}`);
+  }
+  await write(`${total > 0 ? '\n  ' : ''}]\n}\n`);
+  out.end();
+  await Promise.race([once(out, 'finish'), failedWrite]);
+  return { name: 'manifest.json', tmp, final: m.path };
+}
+
+function checkInt(v: number, min: number, label: string): number {
+  if (!Number.isSafeInteger(v) || v < min) throw new InputError(`${label}: must be an integer ≥ ${min} (got ${String(v)})`);
+  return v;
+}
+
+/** Runs the sweep. Resolves when every run succeeded and the outputs are in place; otherwise rejects with
+ *  SweepFailedError / SweepInterruptedError (or InputError for a bad definition). */
+export async function runMonteCarlo(opts: MonteCarloOptions): Promise<RunSummary> {
+  const t0 = Date.now();
+  const started = new Date();
+  const sweep: Sweep = opts.sweep ?? { mode: 'single', axes: [] };
+  const base = checkBaseSeed(opts.seed);
+  const R = checkInt(opts.replicates, 1, 'replicates');
+  const threadsWanted = opts.threads === undefined ? defaultThreads() : checkInt(opts.threads, 1, 'threads');
+  const P = pointCount(sweep);
+  const total = P * R;
+  if (!Number.isSafeInteger(total) || total > 2 ** 31) throw new InputError(`the sweep has ${P} points × ${R} replicates: too many runs`);
+  const indexColumns = opts.indexColumns ?? true;
+  const out = resolve(opts.out);
+  const runsDir = join(out, '.runs');
+  const quiet = opts.progress === 'quiet';
+  const log = opts.log ?? (quiet ? () => undefined : (s: string) => void process.stderr.write(`${s}\n`));
+  const resumeHint = opts.resumeHint ?? 're-run the same command with --resume';
+  const applyPoint = opts.applyPoint ?? setPointValues;
+
+  const workerFile = opts.inline ? undefined : (opts.workerFile ?? defaultWorkerFile());
+  const jobHref = toModuleHref(
+    opts.runJobModule ?? defaultJobModule(workerFile === undefined ? undefined : new URL(toModuleHref(workerFile))),
+  );
+  if (jobHref.startsWith('file:') && !existsSync(fileURLToPath(jobHref))) {
+    throw new Error(`job module not found: ${fileURLToPath(jobHref)} (build the project first: npm run build)`);
+  }
+
+  // Validate every point's scenario up front.
+  for (let p = 0; p < P; p++) applyPoint(opts.scenario, pointAt(sweep, p), sweep);
+
+  const definition: SweepDefinition = jsonClone({
+    seed: base,
+    mode: sweep.mode,
+    axes: sweep.axes.map((a) => ({ name: a.name, key: a.key, values: a.values })),
+    points: P,
+    replicates: R,
+    scenario: opts.scenario ?? null,
+  });
+  const seedOf = (id: number): number => deriveSeed(base, pointAt(sweep, Math.floor(id / R)).values, id % R);
+
+  // Checkpoint directory.
+  const statuses = new Uint8Array(total);
+  let skipped = 0;
+  const checkpointPath = join(runsDir, 'sweep.json');
+  const manifestPath = join(out, 'manifest.json');
+  try {
+    mkdirSync(out, { recursive: true });
+  } catch (e) {
+    throw new InputError(`${out}: cannot create the output directory (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let resuming = false;
+  if (opts.resume) {
+    if (existsSync(checkpointPath)) {
+      const saved = readJson(checkpointPath) as Checkpoint;
+      const diffs = diffDefinitions(saved.sweep, definition);
+      if (diffs.length > 0) {
+        throw new InputError(
+          `${runsDir}: cannot resume, the sweep definition differs from the checkpoint's: ${diffs.join('; ')} (run without resume to start afresh, or use another output directory)`,
+        );
+      }
+      resuming = true;
+    } else if (existsSync(runsDir) && readdirSync(runsDir).some((n) => n.endsWith('.ndjson'))) {
+      throw new InputError(`${runsDir}: has part files but no sweep.json; cannot tell which sweep they belong to (delete ${runsDir} to start afresh)`);
+    } else if (existsSync(manifestPath)) {
+      const m = readJson(manifestPath) as { status?: string; sweep?: SweepDefinition; outputs?: string[]; indexColumns?: boolean };
+      if (m.sweep) {
+        const diffs = diffDefinitions(m.sweep, definition);
+        if (diffs.length > 0) {
+          throw new InputError(
+            `${manifestPath}: cannot resume, the sweep definition differs from the manifest's: ${diffs.join('; ')} (run without resume to start afresh, or use another output directory)`,
+          );
+        }
+        const complete =
+          m.status === 'ok' &&
+          m.indexColumns === indexColumns &&
+          (m.outputs ?? []).includes('summary.csv') === (opts.summary ?? true) &&
+          (m.outputs ?? []).every((f) => existsSync(join(out, f)));
+        if (complete) {
+          log(`${out}: the sweep is already complete (manifest.json); nothing to do`);
+          return {
+            out,
+            points: P,
+            replicates: R,
+            total,
+            ran: 0,
+            skipped: total,
+            failures: [],
+            pending: 0,
+            outputs: m.outputs ?? [],
+            elapsedMs: Date.now() - t0,
+          };
+        }
+      }
+      log(`${out}: no checkpoint to resume from; starting the sweep afresh`);
+    }
+  }
+  if (resuming) {
+    removeStaleTemps(runsDir);
+    const present = new Set(readdirSync(runsDir));
+    for (let id = 0; id < total; id++) {
+      if (present.has(partFileName(Math.floor(id / R), id % R))) {
+        statuses[id] = RUN_OK;
+        skipped++;
+      }
+    }
+    log(`resuming: ${skipped} of ${total} runs already done`);
+  } else {
+    if (existsSync(runsDir)) {
+      const old = readdirSync(runsDir).filter((n) => n.endsWith('.ndjson')).length;
+      if (old > 0) log(`${runsDir}: discarding ${old} finished runs of an earlier sweep (pass resume to continue it instead)`);
+    }
+    rmSync(runsDir, { recursive: true, force: true });
+    mkdirSync(runsDir, { recursive: true });
+    writeJsonAtomic(checkpointPath, { tool: 'allora-sim', version: toolVersion(), sweep: definition } satisfies Checkpoint);
+  }
+
+  // Interruption.
+  let stopped = false;
+  let interrupted: string | null = null;
+  let fatal: Error | null = null;
+  let executor: Executor | null = null;
+  const stop = () => {
+    stopped = true;
+    void executor?.destroy();
+  };
+  // First signal: stop scheduling, abandon the runs in flight, keep the finished ones. A second signal
+  // while that is under way gets the default behaviour (the process ends at once).
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (interrupted === 'SIGINT' || interrupted === 'SIGTERM') {
+      cleanup();
+      process.kill(process.pid, sig);
+      return;
+    }
+    interrupted ??= sig;
+    stop();
+  };
+  const onSigint = () => onSignal('SIGINT');
+  const onSigterm = () => onSignal('SIGTERM');
+  const onAbort = () => {
+    interrupted ??= 'abort';
+    stop();
+  };
+  const handleSignals = opts.handleSignals ?? true;
+  if (handleSignals) {
+    process.on('SIGINT', onSigint);
+    process.on('SIGTERM', onSigterm);
+  }
+  opts.signal?.addEventListener('abort', onAbort);
+  if (opts.signal?.aborted) onAbort();
+  const cleanup = () => {
+    if (handleSignals) {
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigterm);
+    }
+    opts.signal?.removeEventListener('abort', onAbort);
+  };
+
+  const failures = new Map<number, RunFailure>();
+  let ran = 0;
+  const pendingCount = total - skipped;
+  const threads = opts.inline ? 1 : Math.max(1, Math.min(threadsWanted, pendingCount));
+  const progress = createProgress({
+    total,
+    done: skipped,
+    mode: opts.progress ?? 'auto',
+    stream: opts.progressStream,
+    intervalMs: opts.progressIntervalMs,
+  });
+
+  const summaryOf = (outputs: string[]): RunSummary => {
+    let pending = 0;
+    for (const s of statuses) if (s === RUN_PENDING) pending++;
+    return {
+      out,
+      points: P,
+      replicates: R,
+      total,
+      ran,
+      skipped,
+      failures: [...failures.values()].sort((a, b) => a.point - b.point || a.replicate - b.replicate),
+      pending,
+      outputs,
+      elapsedMs: Date.now() - t0,
+    };
+  };
+
+  try {
+    if (pendingCount > 0 && !stopped) {
+      executor = createExecutor({ threads, inline: opts.inline, workerFile });
+      const ex = executor;
+      const maxInFlight = opts.inline ? 1 : threads * 2;
+      const inflight = new Set<Promise<void>>();
+      let cachedPoint = -1;
+      let cachedScenario: unknown;
+
+      const launch = (id: number): void => {
+        const p = Math.floor(id / R);
+        const r = id % R;
+        const point = pointAt(sweep, p);
+        if (p !== cachedPoint) {
+          cachedScenario = applyPoint(opts.scenario, point, sweep);
+          cachedPoint = p;
+        }
+        const seed = deriveSeed(base, point.values, r);
+        const job: RunJob = { scenario: cachedScenario, seed, point: p, replicate: r };
+        const task = ex.run({ module: jobHref, job }).then((res) => {
+          if (res.ok) {
+            try {
+              writePartAtomic(runsDir, partFileName(p, r), res.part);
+            } catch (e) {
+              fatal ??= new Error(`${runsDir}: cannot write the part file of run (point ${p}, replicate ${r}): ${(e as Error).message}`);
+              stop();
+              return;
+            }
+            statuses[id] = RUN_OK;
+            ran++;
+            progress.tick();
+            return;
+          }
+          if (stopped && res.error === 'abandoned') return;
+          statuses[id] = RUN_FAILED;
+          const where = describePoint(sweep, point);
+          const failure: RunFailure = { point: p, replicate: r, seed, values: point.values, where, error: res.error };
+          failures.set(id, failure);
+          progress.tick();
+          log(`run failed: point ${p} (${where}), replicate ${r}, seed ${seed}: ${res.error}`);
+          if (opts.failFast) stop();
+        });
+        inflight.add(task);
+        void task.finally(() => inflight.delete(task));
+      };
+
+      for (let id = 0; id < total && !stopped; id++) {
+        if (statuses[id] !== RUN_PENDING) continue;
+        while (inflight.size >= maxInFlight && !stopped) await Promise.race(inflight);
+        if (stopped) break;
+        launch(id);
+      }
+      await Promise.all(inflight);
+      await ex.destroy();
+    }
+    progress.stop();
+
+    if (fatal) throw fatal;
+    if (interrupted) {
+      const done = statuses.reduce((n, s) => n + (s === RUN_OK ? 1 : 0), 0);
+      const how = interrupted === 'abort' ? 'aborted' : `interrupted by ${interrupted}`;
+      throw new SweepInterruptedError(
+        `${how}: ${done} of ${total} runs finished and kept in ${runsDir}; to continue, ${resumeHint}`,
+        interrupted,
+        interrupted === 'SIGTERM' ? 143 : 130,
+        summaryOf([]),
+      );
+    }
+
+    const manifestBase = {
+      path: manifestPath,
+      definition,
+      started,
+      indexColumns,
+      threads,
+      jobModule: jobHref,
+      statuses,
+      resumed: skipped,
+      failures,
+      seedOf,
+    };
+
+    if (failures.size > 0 || summaryOf([]).pending > 0) {
+      const staged = await writeManifest({ ...manifestBase, status: 'failed', outputs: [] });
+      commitStaged([staged]);
+      const s = summaryOf(['manifest.json']);
+      const shown = s.failures.slice(0, 20).map((f) => `  point ${f.point} (${f.where}), replicate ${f.replicate}, seed ${f.seed}: ${f.error}`);
+      if (s.failures.length > 20) shown.push(`  … and ${s.failures.length - 20} more (see ${manifestPath})`);
+      const pendingNote = s.pending > 0 ? `; ${s.pending} runs not started (fail-fast)` : '';
+      throw new SweepFailedError(
+        `${s.failures.length} of ${total} runs failed${pendingNote}; no CSV outputs were written (finished runs are kept in ${runsDir}; ${resumeHint} to re-run only the missing ones):\n${shown.join('\n')}`,
+        s,
+      );
+    }
+
+    let staged: StagedFile[];
+    try {
+      staged = await assembleOutputs({
+        out,
+        runsDir,
+        sweep,
+        replicates: R,
+        indexColumns,
+        summary: opts.summary ?? true,
+        expectedSeed: (p, r) => deriveSeed(base, pointAt(sweep, p).values, r),
+        shouldStop: () => stopped,
+      });
+    } catch (e) {
+      if (e instanceof AssemblyStopped) {
+        throw new SweepInterruptedError(
+          `interrupted by ${interrupted ?? 'signal'} while writing the outputs: all ${total} runs are kept in ${runsDir}; to continue, ${resumeHint}`,
+          interrupted ?? 'SIGINT',
+          interrupted === 'SIGTERM' ? 143 : 130,
+          summaryOf([]),
+        );
+      }
+      throw e;
+    }
+    const outputs = [...staged.map((f) => f.name), 'manifest.json'];
+    try {
+      staged.push(await writeManifest({ ...manifestBase, status: 'ok', outputs }));
+    } catch (e) {
+      discardStaged(staged);
+      throw e;
+    }
+    commitStaged(staged);
+    if (!opts.keepParts) rmSync(runsDir, { recursive: true, force: true });
+    return summaryOf(outputs);
+  } finally {
+    progress.stop();
+    cleanup();
+    if (executor) await executor.destroy();
+  }
+}
