@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerReplay } from './replay.js';
 import { registerRun } from './run.js';
+import { registerSweep } from './sweep.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -9,6 +10,7 @@ export function buildProgram(): Command {
     .description('Agent-based Monte Carlo simulator of the Allora network mechanism (whitepaper §3–§5).')
     .showHelpAfterError();
   registerRun(program);
+  registerSweep(program);
   registerReplay(program);
   return program;
 }

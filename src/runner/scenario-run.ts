@@ -29,7 +29,7 @@ export interface ScenarioRunOptions {
 /** The scenarios `figures` runs, in order. */
 export const FIGURE_SCENARIOS = ['figure2-3.yaml', 'figure4.yaml'].map((f) => join(projectRoot(), 'scenarios', f));
 
-function baseSeed(raw: string | number, where: string): number {
+export function baseSeed(raw: string | number, where: string): number {
   if (typeof raw === 'number') {
     if (!Number.isSafeInteger(raw) || raw < 0) throw new InputError(`${where}: must be an integer ≥ 0 (got ${raw})`);
     return raw;

@@ -1,0 +1,88 @@
+// `allora-sim sweep`: parse, call, print.
+import type { Command } from 'commander';
+import { InputError } from '../scenario/errors.js';
+import { readScenarioFile, scenarioFromObject } from '../scenario/load.js';
+import { aliasHelp } from '../scenario/keys.js';
+import { baseSeed } from '../runner/scenario-run.js';
+import { runSweep, takeSweepSection } from '../runner/sweep-run.js';
+
+const collect = (v: string, prev: string[]): string[] => [...prev, v];
+const positiveInt = (name: string) => (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InputError(`${name}: must be an integer ≥ 1 (got '${v}')`);
+  return n;
+};
+
+export function registerSweep(program: Command): void {
+  program
+    .command('sweep')
+    .description(
+      'Run a scenario over a grid of parameter values × seeds on all cores. Writes <table>.csv with point and\n' +
+        'replicate columns, summary.csv (per point: mean, std, median, p10, p90 of every headline metric over\n' +
+        'replicates) and manifest.json. Interrupted sweeps keep finished runs; --resume continues them.',
+    )
+    .argument('<scenario>', 'agents scenario file (.yaml, .yml, .json); a sweep: section may hold the grid')
+    .option('--grid <key=values>', 'values of one key: a list v1,v2,… or a range start:stop:step (repeatable; full grid)', collect, [])
+    .option('--zip', 'pair the --grid lists element by element instead of taking their Cartesian product')
+    .option('--seeds <N>', 'replicates per grid point (default: the sweep: section\'s, else 1)', positiveInt('--seeds'))
+    .option('--seed <S>', 'base seed; every run\'s seed is derived from (base seed, point values, replicate)')
+    .option('-o, --output <dir>', 'output directory (default: output/<scenario name>-sweep/)')
+    .option('--profile <name>', 'mechanism profile: reference or whitepaper')
+    .option('--set <key=value>', 'fixed override applied to every point (repeatable)', collect, [])
+    .option('--epochs <N>', 'number of epochs', positiveInt('--epochs'))
+    .option('--threads <N>', 'worker threads (default: the cores available)', positiveInt('--threads'))
+    .option('--quiet', 'no progress output')
+    .option('--resume', 'continue an interrupted sweep in the same output directory')
+    .option('--fail-fast', 'stop at the first run that fails (default: finish the others, then list the failures)')
+    .addHelpText(
+      'after',
+      `\nKeys: full scenario paths (mechanism.p, participants.inferers.count, …) or the paper's symbols:\n${aliasHelp()}\n\n` +
+        'Examples:\n  allora-sim sweep scenarios/figure2-3.yaml --grid p=2,3,4 --grid alpha=0.05,0.1 --seeds 8\n' +
+        '  allora-sim sweep scenarios/figure2-3.yaml --grid p=1:5:0.5 --seeds 4 --threads 2\n\n' +
+        'Exit codes: 0 done, 1 some runs failed (listed with their point and seed), 2 bad input, 130/143 interrupted.',
+    )
+    .action(async (file: string, o: SweepFlags) => {
+      const raw = readScenarioFile(file);
+      if (raw.kind === 'tokenomics') throw new InputError(`${file}: kind: sweep runs agents scenarios (got 'tokenomics')`);
+      const set = [...o.set, ...(o.epochs !== undefined ? [`epochs=${o.epochs}`] : [])];
+      const withoutSweep = structuredClone(raw);
+      takeSweepSection(withoutSweep, file);
+      const base = scenarioFromObject(structuredClone(withoutSweep), file, { profile: o.profile, set });
+      const res = await runSweep({
+        file,
+        raw,
+        base,
+        profile: o.profile,
+        set,
+        grid: o.grid,
+        zip: o.zip,
+        seeds: o.seeds,
+        baseSeed: baseSeed(o.seed ?? base.seed, o.seed !== undefined ? '--seed' : `${file}: seed`),
+        outDir: o.output,
+        outRoot: 'output',
+        threads: o.threads,
+        progress: o.quiet ? 'quiet' : 'auto',
+        resume: o.resume,
+        failFast: o.failFast,
+      });
+      process.stdout.write(
+        `sweep: ${res.points} point(s) × ${res.replicates} replicate(s) = ${res.total} runs (${res.ran} run now, ${res.skipped} resumed) → ${res.out}\n` +
+          `  ${res.outputs.join(', ')}\n`,
+      );
+    });
+}
+
+interface SweepFlags {
+  grid: string[];
+  zip?: boolean;
+  seeds?: number;
+  seed?: string;
+  output?: string;
+  profile?: string;
+  set: string[];
+  epochs?: number;
+  threads?: number;
+  quiet?: boolean;
+  resume?: boolean;
+  failFast?: boolean;
+}
