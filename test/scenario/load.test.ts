@@ -98,7 +98,8 @@ describe('loading', () => {
     expect(s.ground_truth).toEqual(d.ground_truth);
     expect(s.emission).toEqual(d.emission);
     expect(s.switches).toEqual(d.switches);
-    expect(s.mechanism).toEqual(PROFILES.reference);
+    // The reference profile, with agents.md #9's first-epoch rule (plain means before any network loss).
+    expect(s.mechanism).toEqual({ ...PROFILES.reference, no_previous_loss: 'regret_weights' });
   });
 });
 
