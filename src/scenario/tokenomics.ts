@@ -21,6 +21,7 @@
 // f_v, reputer_share, fees, topics, validators).
 
 import { InputError } from './errors.js';
+import { closestKey } from './keys.js';
 import { basename, extname } from 'node:path';
 import type { MechanismParams, ProfileName } from '../engine/params.js';
 import type { HolderClass, LedgerConfig, Vesting, FeeModel } from '../engine/tokenomics.js';
@@ -183,6 +184,12 @@ function fmtNum(x: unknown): string {
   return JSON.stringify(x) ?? String(x);
 }
 
+/** 'unknown key', with the closest valid one when there is a close one. */
+function unknownKey(k: string, keys: readonly string[]): string {
+  const near = closestKey(k, keys);
+  return near ? `unknown key — did you mean '${near}'?` : 'unknown key';
+}
+
 class Checker {
   constructor(
     readonly file: string,
@@ -196,7 +203,7 @@ class Checker {
   obj(x: unknown, path: Seg[], keys: readonly string[]): Record<string, unknown> {
     if (!isObj(x)) this.fail(path, `expected a mapping, got ${fmtNum(x)}`, `a mapping with keys ${keys.join(', ')}`);
     for (const k of Object.keys(x)) {
-      if (!keys.includes(k)) this.fail([...path, k], 'unknown key', keys.join(', '));
+      if (!keys.includes(k)) this.fail([...path, k], unknownKey(k, keys), keys.join(', '));
     }
     return x;
   }
@@ -460,7 +467,7 @@ export function validateTokenomics(section: unknown, file: string, prefix = 'tok
   }
   const sec: Record<string, unknown> = isObj(section) ? section : {};
   const allowed = [...SECTION_KEYS, 'months', 'setups'];
-  for (const k of Object.keys(sec)) if (!allowed.includes(k)) ck.fail([k], 'unknown key', allowed.join(', '));
+  for (const k of Object.keys(sec)) if (!allowed.includes(k)) ck.fail([k], unknownKey(k, allowed), allowed.join(', '));
   const months = sec.months === undefined ? DEFAULT_MONTHS : ck.num(sec.months, ['months'], { min: 1, max: 100_000, int: true });
   const baseOver = without(sec, ['months', 'setups']);
   const baseMerged = deepMerge(toPlain(defaultTokenomics()), baseOver);
