@@ -1,7 +1,7 @@
 // `allora-sim replay`: recorded topic rows through the exact mechanism.
 import type { Command } from 'commander';
 import { readReplayTable } from '../scenario/replay-csv.js';
-import { parseSetPairs, resolveMechanism } from '../scenario/mechanism.js';
+import { mechanismFromCommandLine } from '../scenario/mechanism.js';
 import { InputError } from '../scenario/errors.js';
 import { replay, type CarryMode } from '../sim/replay.js';
 import { writeCsv } from '../output/csv.js';
@@ -31,7 +31,7 @@ export function registerReplay(program: Command): void {
     .action(async (input: string, opts: { output: string; carry: string; profile: string; set: string[] }) => {
       if (opts.carry !== 'computed' && opts.carry !== 'input')
         throw new InputError(`--carry: must be one of computed, input (got '${opts.carry}')`);
-      const params = resolveMechanism(opts.profile, parseSetPairs(opts.set), '--set');
+      const params = mechanismFromCommandLine(opts.profile, opts.set, 'replay');
       const table = readReplayTable(input);
       const out = replay(table, { carry: opts.carry as CarryMode, params });
       await writeCsv(opts.output, out.columns, out.rows.map((r) => Array.from(r)));

@@ -112,11 +112,11 @@ describe('replay: bad input gets one line, exit 2, and no output file', () => {
   it('an unknown --set key names the closest valid one', () => {
     const r = runCli(['replay', GOLDEN_SYNTHESIS, '-o', join(dir, 'x.csv'), '--set', 'alpah=0.2']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/unknown mechanism parameter 'alpah' — did you mean 'alpha'\?/);
+    expect(r.stderr).toMatch(/replay: --set alpah=0.2: unknown key 'alpah' — did you mean 'mechanism\.alpha'\?/);
   });
   it('an out-of-range --set value names the allowed range', () => {
     const r = runCli(['replay', GOLDEN_SYNTHESIS, '-o', join(dir, 'x.csv'), '--set', 'alpha=1.5']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/alpha: must be a number > 0 and ≤ 1/);
+    expect(r.stderr).toMatch(/replay: --set alpha=1\.5: mechanism\.alpha: must be a number in \(0, 1\]/);
   });
 });
