@@ -11,6 +11,7 @@ const collect = (v: string, prev: string[]): string[] => [...prev, v];
 export function registerReplay(program: Command): void {
   program
     .command('replay')
+    .summary('recorded topic rows through the exact mechanism: every intermediate quantity')
     .description(
       'Replay recorded topic rows (the reference-row format: inputs of every epoch, carried state in the first row)\n' +
         'through the mechanism and write every derived quantity, one output row per input row.',

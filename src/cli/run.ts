@@ -18,6 +18,7 @@ function positiveInt(name: string) {
 export function registerRun(program: Command): void {
   program
     .command('run')
+    .summary('run a scenario (Figures 2–3 experiment or Figure 4 tokenomics) over N seeds → CSVs, figures, claims')
     .description(
       'Run a scenario: the §3.3 experiment (kind: agents → losses.csv, rewards.csv, tasks.csv, reputers.csv, Figures 2–3)\n' +
         'or the §5 tokenomics (kind: tokenomics → tokenomics.csv, topics.csv, validators.csv, Figure 4), with\n' +
@@ -46,6 +47,7 @@ export function registerRun(program: Command): void {
 
   program
     .command('figures')
+    .summary('reproduce whitepaper Figures 2, 3 and 4 into output/ (the quick-start command)')
     .description('Reproduce every figure of the whitepaper the tool knows (2, 3 and 4) with their CSVs, summaries and manifests.')
     .option('-o, --output <dir>', 'output root; each scenario writes into <dir>/<scenario name>/', 'output')
     .option('--seeds <N>', 'replicates of the agents scenarios (the figures show the first)', positiveInt('--seeds'), 1)

@@ -16,6 +16,7 @@ const positiveInt = (name: string) => (v: string): number => {
 export function registerSweep(program: Command): void {
   program
     .command('sweep')
+    .summary('run a scenario over a grid of parameters × seeds, on all cores, resumable')
     .description(
       'Run a scenario over a grid of parameter values × seeds on all cores. Writes <table>.csv with point and\n' +
         'replicate columns, summary.csv (per point: mean, std, median, p10, p90 of every headline metric over\n' +
