@@ -17,7 +17,6 @@ import {
   type ObjectLayout,
 } from '../engine/synthesis.js';
 import { computeEpochRewards, initialRewardState, type EpochRewardOutputs } from '../engine/rewards.js';
-import type { MechanismParams } from '../engine/params.js';
 
 export type Cell = number | string | null;
 
@@ -56,23 +55,17 @@ export interface RunAccumulators {
 /** log10 squared error of a value against the truth (NaN when the value is missing). */
 const log10Loss = (v: number, y: number): number => Math.log10(Math.max((v - y) * (v - y), 1e-300));
 
-/** The mechanism parameters the epoch loop uses: the scenario's, with agents.md #9's first-epoch rule. */
-function loopParams(s: Scenario): MechanismParams {
-  return s.mechanism;
-}
-
 /**
  * Runs one replicate of a scenario with `seed`, streaming rows to `sinks`. Returns the accumulators from
  * which `headlineMetrics` computes the summary.
  */
 export function simulate(s: Scenario, seed: number, sinks: RowSinks): RunAccumulators {
-  const prm = loopParams(s);
+  const prm = s.mechanism;
   const pop = createPopulation(s, seed);
   const nI = pop.nInferers;
   const nF = pop.nForecasters;
   const nR = pop.nReputers;
   const L: ObjectLayout = objectLayout(nI, nF);
-  const seedCell = seed;
   const bootstrap = s.switches.bootstrap_surrogate_first;
 
   let regrets = emptyRegretState(nI, nF);
@@ -113,10 +106,10 @@ export function simulate(s: Scenario, seed: number, sinks: RowSinks): RunAccumul
 
     // losses.csv: the true MSE of the network, naive, every inference and forecast-implied inference.
     const mse = (o: number): number | null => (Number.isNaN(trueLoss[o]) ? null : 10 ** trueLoss[o]);
-    sinks.loss([seedCell, epoch, 'network', null, mse(L.network)]);
-    sinks.loss([seedCell, epoch, 'naive', null, mse(L.naive)]);
-    for (let j = 0; j < nI; j++) sinks.loss([seedCell, epoch, 'inference', j, mse(L.inference + j)]);
-    for (let k = 0; k < nF; k++) sinks.loss([seedCell, epoch, 'forecast_implied', k, mse(L.forecastImplied + k)]);
+    sinks.loss([seed, epoch, 'network', null, mse(L.network)]);
+    sinks.loss([seed, epoch, 'naive', null, mse(L.naive)]);
+    for (let j = 0; j < nI; j++) sinks.loss([seed, epoch, 'inference', j, mse(L.inference + j)]);
+    for (let k = 0; k < nF; k++) sinks.loss([seed, epoch, 'forecast_implied', k, mse(L.forecastImplied + k)]);
 
     if (epoch > s.warmup) {
       acc.n++;
@@ -145,7 +138,7 @@ export function simulate(s: Scenario, seed: number, sinks: RowSinks): RunAccumul
           prm,
         );
         rewardState = r.state;
-        emitRewards(sinks, seedCell, epoch, stakes, r.outputs);
+        emitRewards(sinks, seed, epoch, stakes, r.outputs);
         acc.rewardInference += r.outputs.infererClassReward;
         acc.rewardForecast += r.outputs.forecasterClassReward;
         acc.rewardReputer += r.outputs.reputerClassReward;
