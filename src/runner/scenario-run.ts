@@ -39,7 +39,7 @@ export function baseSeed(raw: string | number, where: string): number {
 }
 
 /** Applies `--set a.b=v` to a raw mapping (tokenomics documents are validated after). */
-function setPath(doc: Record<string, unknown>, arg: string): void {
+export function setPath(doc: Record<string, unknown>, arg: string): void {
   const eq = arg.indexOf('=');
   if (eq <= 0) throw new InputError(`--set ${arg}: expected key=value`);
   const path = arg.slice(0, eq).trim().split('.');
