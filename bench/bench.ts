@@ -10,7 +10,7 @@ import { benchRewards } from './rewards-bench.js';
 import { benchRunner } from './runner-bench.js';
 import { loadScenario } from '../src/scenario/load.js';
 import { runJob } from '../src/sim/job.js';
-import { projectRoot } from '../src/output/run-dir.js';
+import { projectRoot } from '../src/scenario/paths.js';
 
 const root = projectRoot();
 const scenario = loadScenario(join(root, 'scenarios/figure2-3.yaml'));

@@ -4,7 +4,7 @@ import { InputError } from '../scenario/errors.js';
 import { readScenarioFile, scenarioFromObject } from '../scenario/load.js';
 import { aliasHelp } from '../scenario/keys.js';
 import { baseSeed } from '../runner/scenario-run.js';
-import { runSweep, takeSweepSection } from '../runner/sweep-run.js';
+import { runSweep } from '../runner/sweep-run.js';
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 const positiveInt = (name: string) => (v: string): number => {
@@ -46,9 +46,7 @@ export function registerSweep(program: Command): void {
       const raw = readScenarioFile(file);
       if (raw.kind === 'tokenomics') throw new InputError(`${file}: kind: sweep runs agents scenarios (got 'tokenomics')`);
       const set = [...o.set, ...(o.epochs !== undefined ? [`epochs=${o.epochs}`] : [])];
-      const withoutSweep = structuredClone(raw);
-      takeSweepSection(withoutSweep, file);
-      const base = scenarioFromObject(structuredClone(withoutSweep), file, { profile: o.profile, set });
+      const base = scenarioFromObject(raw, file, { profile: o.profile, set });
       const res = await runSweep({
         file,
         raw,

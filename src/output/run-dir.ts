@@ -3,11 +3,11 @@
 // that fails or is interrupted leaves the previous contents as they were and removes its staging folder.
 
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { ensureDir } from './csv.js';
 import { InputError } from '../scenario/errors.js';
+import { projectRoot } from '../scenario/paths.js';
 
 export class RunDirectory {
   readonly staging: string;
@@ -51,18 +51,6 @@ export class RunDirectory {
 /** JSON has no NaN/Infinity: write them as null. */
 function jsonNumbers(_key: string, v: unknown): unknown {
   return typeof v === 'number' && !Number.isFinite(v) ? null : v;
-}
-
-/** The project root: the nearest folder above this module with the project's package.json (src/ or dist/src/). */
-export function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'allora-sim') return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new Error('allora-sim: cannot find the project root');
-    dir = up;
-  }
 }
 
 /** Tool version (package.json) and the git commit of the working tree, if any. */

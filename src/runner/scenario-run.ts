@@ -8,7 +8,7 @@ import { isProfileName } from '../engine/params.js';
 import { fnv1a32 } from './seeds.js';
 import { runAgentsScenario } from './agents-run.js';
 import { runTokenomicsScenario } from './tokenomics-run.js';
-import { projectRoot } from '../output/run-dir.js';
+import { projectRoot } from '../scenario/paths.js';
 
 export interface ScenarioRunOptions {
   /** Output directory; default <outRoot>/<scenario name>. */

@@ -9,6 +9,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { PROFILES, isProfileName, type MechanismParams, type ProfileName } from '../engine/params.js';
 import { InputError } from './errors.js';
+import { takeSweepSection } from './sweep-section.js';
 import { aliasNames, closestKey, resolveKey } from './keys.js';
 import {
   SCENARIO_SPEC,
@@ -351,6 +352,7 @@ export function scenarioFromObject(raw: unknown, source: string, opts: LoadOptio
     throw new InputError(`${source}: kind: this needs an agents scenario (got 'tokenomics'; load it with loadAnyScenario)`);
   }
   const doc = structuredClone(raw);
+  takeSweepSection(doc, source); // validated here, used by `allora-sim sweep` only
   emptySectionsToMappings(doc, SCENARIO_SPEC);
   const attr = new Attribution(source);
   // 1. The file as written.

@@ -3,9 +3,10 @@
 // are all generated. The mechanism section is generated from `PARAM_SPECS` (src/engine/params.ts); its
 // defaults are the selected profile (`profile:` / `--profile`), not fixed values.
 
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { SWEEP_JSON_SCHEMA } from './sweep-section.js';
+import { projectRoot } from './paths.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { PARAM_SPECS, type MechanismParams, type ParamSpec, type ProfileName } from '../engine/params.js';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -372,6 +373,7 @@ export function agentsJsonSchema(): Json {
     properties: {
       $schema: { type: 'string', description: 'Path or URL of this schema (for editors).' },
       ...root.properties,
+      sweep: SWEEP_JSON_SCHEMA,
     },
   };
 }
@@ -390,19 +392,8 @@ export function scenarioJsonSchema(): Json {
   };
 }
 
-/** The package root: the nearest ancestor of this module holding a package.json (src/ or dist/src/). */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(resolve(dir, 'package.json'))) return dir;
-    const up = dirname(dir);
-    if (up === dir) return process.cwd();
-    dir = up;
-  }
-}
-
 /** `schema/scenario.schema.json` at the package root. */
-export const SCHEMA_FILE = resolve(packageRoot(), 'schema', 'scenario.schema.json');
+export const SCHEMA_FILE = resolve(projectRoot(), 'schema', 'scenario.schema.json');
 
 /** The text of the committed schema file. */
 export function schemaFileText(): string {
