@@ -1,22 +1,25 @@
-// Final outputs, assembled by streaming the part files in canonical (point, replicate) order through
-// csv-stringify, so memory stays flat whatever the number of runs:
+// Final outputs, assembled from the part files in canonical (point, replicate) order. The workers have
+// already formatted every row as final CSV text (part.ts), so a table is its header line followed by a
+// byte copy of each run's section, in large chunks — no per-row work here, and memory stays flat whatever
+// the number of runs:
 //   <out>/<table name>   one per table name any run produced: [point, replicate,] then the table's columns
 //                        (the union over runs, in order of first appearance; a run lacking a column leaves
 //                        its cells empty), rows of run (0,0), (0,1), …, (1,0), …
 //   <out>/summary.csv    one row per grid point: [point,] the axis values (columns named as typed in
 //                        --grid), then for every metric m (union over runs, first-appearance order)
 //                        m_mean, m_std, m_median, m_p10, m_p90 over the point's replicates.
+// A run whose columns differ from the union (or whose part was written with the other index-column
+// setting) takes a slow path: its section is parsed with csv-parse and re-stringified into the union's
+// layout. The real job never needs it.
 // Files are written under temporary names and only renamed into place by `commitStaged` once everything
 // is written.
 
-import { createReadStream, createWriteStream, renameSync, rmSync } from 'node:fs';
-import { once } from 'node:events';
+import { closeSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { stringify } from 'csv-stringify';
+import { parse } from 'csv-parse/sync';
 import { mean, quantileSorted, sampleStandardDeviation } from 'simple-statistics';
 import { pointAt, pointCount, type Sweep } from './grid.js';
-import { cellText, partFileName, readPartHeader } from './part.js';
+import { cellText, csvRows, openPart, partFileName, type OpenPart, type PartTableInfo } from './part.js';
 
 export const METRIC_STATS = ['mean', 'std', 'median', 'p10', 'p90'] as const;
 
@@ -48,55 +51,34 @@ export class AssemblyStopped extends Error {
   }
 }
 
-/** A CSV written through csv-stringify to a temporary file, with back-pressure. */
-class StagedCsv {
-  readonly staged: StagedFile;
-  private readonly s: ReturnType<typeof stringify>;
-  private readonly out: ReturnType<typeof createWriteStream>;
-  private readonly finished: Promise<void>;
-  private failure: Error | null = null;
+/** Size of the copy buffer. */
+const CHUNK = 1 << 20;
 
-  constructor(final: string, columns: string[]) {
+/** A file written with synchronous writes under a temporary name. */
+class StagedOutput {
+  readonly staged: StagedFile;
+  private fd: number | null;
+
+  constructor(final: string) {
     const tmp = join(dirname(final), `.${basename(final)}.${process.pid}.partial`);
     this.staged = { name: basename(final), tmp, final };
-    const out = createWriteStream(tmp);
-    this.out = out;
-    this.s = stringify({ header: true, columns, eof: true });
-    this.s.pipe(out);
-    this.finished = new Promise<void>((resolve, reject) => {
-      out.on('finish', resolve);
-      const fail = (e: Error) => {
-        this.failure = e;
-        reject(e);
-      };
-      out.on('error', fail);
-      this.s.on('error', fail);
-    });
-    this.finished.catch(() => undefined);
+    this.fd = openSync(tmp, 'w');
   }
 
-  async write(row: string[]): Promise<void> {
-    if (this.failure) throw this.failure;
-    if (!this.s.write(row)) {
-      await Promise.race([once(this.s, 'drain'), this.finished]);
-      if (this.failure) throw this.failure;
-    }
+  write(buf: Uint8Array, length = buf.length): void {
+    let off = 0;
+    while (off < length) off += writeSync(this.fd!, buf, off, length - off);
   }
 
-  async end(): Promise<void> {
-    this.s.end();
-    await this.finished;
+  writeText(text: string): void {
+    if (text.length > 0) this.write(Buffer.from(text, 'utf8'));
   }
 
-  /** Stops writing and waits until the temporary file is closed (so it can be removed). */
-  async destroy(): Promise<void> {
-    this.s.unpipe(this.out);
-    this.s.destroy();
-    if (!this.out.closed) {
-      const closed = once(this.out, 'close').catch(() => undefined);
-      this.out.destroy();
-      await closed;
-    }
+  close(): void {
+    if (this.fd === null) return;
+    const fd = this.fd;
+    this.fd = null;
+    closeSync(fd);
   }
 }
 
@@ -119,28 +101,94 @@ interface TableLayout {
   colIndex: Map<string, number>;
 }
 
+const corrupt = (path: string, what: string) => new Error(`${path}: corrupt part file (${what}); delete it and resume`);
+
+/** Copies a section's bytes to `out` in chunks of `buf`; checks it ends a row. */
+function copySection(path: string, part: OpenPart, t: PartTableInfo, out: StagedOutput, buf: Buffer): void {
+  let pos = t.offset;
+  let left = t.length;
+  let last = 0x0a;
+  while (left > 0) {
+    const n = readSync(part.fd, buf, 0, Math.min(buf.length, left), pos);
+    if (n === 0) throw new Error(`${path}: truncated part file; delete it and resume`);
+    out.write(buf, n);
+    last = buf[n - 1];
+    pos += n;
+    left -= n;
+  }
+  if (last !== 0x0a) throw corrupt(path, `table ${t.name}: its section does not end with a newline`);
+}
+
+/** The slow path: parses a section and re-stringifies it in the union's column layout (with or without
+ *  the index cells, as wanted). Memory is bounded by one run's table. */
+function remapSection(
+  path: string,
+  part: OpenPart,
+  t: PartTableInfo,
+  layout: TableLayout,
+  index: string[] | null,
+  out: StagedOutput,
+): void {
+  const bytes = Buffer.allocUnsafe(t.length);
+  let got = 0;
+  while (got < t.length) {
+    const n = readSync(part.fd, bytes, got, t.length - got, t.offset + got);
+    if (n === 0) throw new Error(`${path}: truncated part file; delete it and resume`);
+    got += n;
+  }
+  if (t.length > 0 && bytes[t.length - 1] !== 0x0a) throw corrupt(path, `table ${t.name}: its section does not end with a newline`);
+  let rows: string[][];
+  try {
+    rows = t.length === 0 ? [] : (parse(bytes.toString('utf8')) as string[][]);
+  } catch (e) {
+    throw corrupt(path, `table ${t.name}: ${(e as Error).message}`);
+  }
+  if (rows.length !== t.rows) throw corrupt(path, `table ${t.name}: ${rows.length} rows, its header lists ${t.rows}`);
+  const skip = part.header.index ? 2 : 0;
+  const map = t.columns.map((c) => layout.colIndex.get(c)!);
+  const width = layout.columns.length;
+  const remapped = rows.map((cells, i) => {
+    if (cells.length !== skip + t.columns.length) {
+      throw corrupt(path, `table ${t.name}, row ${i}: ${cells.length} cells, expected ${skip + t.columns.length}`);
+    }
+    const row = new Array<string>(width).fill('');
+    for (let j = 0; j < map.length; j++) row[map[j]] = cells[skip + j];
+    return index ? [...index, ...row] : row;
+  });
+  out.writeText(csvRows(remapped));
+}
+
 /** Writes every final file under a temporary name; returns them for `commitStaged` / `discardStaged`. */
 export async function assembleOutputs(o: AssembleOptions): Promise<StagedFile[]> {
   const P = pointCount(o.sweep);
   const R = o.replicates;
   const stop = o.shouldStop ?? (() => false);
   const partPath = (p: number, r: number) => join(o.runsDir, partFileName(p, r));
+  /** Opens run (p, r)'s part and checks that it belongs to that run. */
+  const open = (p: number, r: number): OpenPart => {
+    const path = partPath(p, r);
+    const part = openPart(path);
+    const h = part.header;
+    const seed = o.expectedSeed(p, r);
+    if (h.point !== p || h.replicate !== r || h.seed !== seed) {
+      closeSync(part.fd);
+      throw new Error(
+        `${path}: belongs to another run (point ${h.point}, replicate ${h.replicate}, seed ${h.seed}; expected ${p}, ${r}, ${seed}); delete it and resume`,
+      );
+    }
+    return part;
+  };
 
-  // Pass 1: headers only — table names, column unions, metric names.
+  // Pass 1: headers only — table names, column unions, metric names; every part's layout is checked.
   const tables = new Map<string, TableLayout>();
   const metricNames: string[] = [];
   const metricSeen = new Set<string>();
   for (let p = 0; p < P; p++) {
     for (let r = 0; r < R; r++) {
       if (stop()) throw new AssemblyStopped();
-      const path = partPath(p, r);
-      const h = readPartHeader(path);
-      const seed = o.expectedSeed(p, r);
-      if (h.point !== p || h.replicate !== r || h.seed !== seed) {
-        throw new Error(
-          `${path}: belongs to another run (point ${h.point}, replicate ${h.replicate}, seed ${h.seed}; expected ${p}, ${r}, ${seed}); delete it and resume`,
-        );
-      }
+      const part = open(p, r);
+      closeSync(part.fd);
+      const h = part.header;
       for (const t of h.tables) {
         let layout = tables.get(t.name);
         if (!layout) {
@@ -169,13 +217,16 @@ export async function assembleOutputs(o: AssembleOptions): Promise<StagedFile[]>
     }
   }
 
-  // Pass 2: stream the rows.
-  const writers = new Map<string, StagedCsv>();
-  let summary: StagedCsv | null = null;
-  const all = (): StagedCsv[] => [...writers.values(), ...(summary ? [summary] : [])];
+  // Pass 2: header lines, then each run's sections copied in canonical order.
+  const writers = new Map<string, StagedOutput>();
+  let summary: StagedOutput | null = null;
+  const all = (): StagedOutput[] => [...writers.values(), ...(summary ? [summary] : [])];
+  const buf = Buffer.allocUnsafe(CHUNK);
   try {
     for (const [name, t] of tables) {
-      writers.set(name, new StagedCsv(join(o.out, name), o.indexColumns ? ['point', 'replicate', ...t.columns] : t.columns));
+      const w = new StagedOutput(join(o.out, name));
+      writers.set(name, w);
+      w.writeText(csvRows([o.indexColumns ? ['point', 'replicate', ...t.columns] : t.columns]));
     }
     if (o.summary) {
       const cols = [
@@ -183,53 +234,35 @@ export async function assembleOutputs(o: AssembleOptions): Promise<StagedFile[]>
         ...o.sweep.axes.map((a) => a.name),
         ...metricNames.flatMap((m) => METRIC_STATS.map((s) => `${m}_${s}`)),
       ];
-      summary = new StagedCsv(join(o.out, 'summary.csv'), cols);
+      summary = new StagedOutput(join(o.out, 'summary.csv'));
+      summary.writeText(csvRows([cols]));
     }
 
     for (let p = 0; p < P; p++) {
       const metricValues = metricNames.map(() => [] as number[]);
       for (let r = 0; r < R; r++) {
+        // Let signals and timers through between parts.
+        await new Promise<void>((res) => setImmediate(res));
         if (stop()) throw new AssemblyStopped();
-        const lines = createInterface({ input: createReadStream(partPath(p, r)), crlfDelay: Infinity });
-        let header: ReturnType<typeof readPartHeader> | null = null;
-        let ti = 0;
-        let left = 0;
-        let writer: StagedCsv | undefined;
-        let map: number[] | null = null;
-        let width = 0;
-        const index = [String(p), String(r)];
-        for await (const line of lines) {
-          if (header === null) {
-            header = JSON.parse(line) as ReturnType<typeof readPartHeader>;
-            metricNames.forEach((m, k) => {
-              const v = header!.metrics[m];
-              if (v !== undefined) metricValues[k].push(Number(v));
-            });
-            continue;
+        const path = partPath(p, r);
+        const part = open(p, r);
+        try {
+          const h = part.header;
+          metricNames.forEach((m, k) => {
+            const v = h.metrics[m];
+            if (v !== undefined) metricValues[k].push(Number(v));
+          });
+          for (const t of h.tables) {
+            const layout = tables.get(t.name)!;
+            const w = writers.get(t.name)!;
+            const same =
+              h.index === o.indexColumns && t.columns.length === layout.columns.length && t.columns.every((c, j) => layout.columns[j] === c);
+            if (same) copySection(path, part, t, w, buf);
+            else remapSection(path, part, t, layout, o.indexColumns ? [String(p), String(r)] : null, w);
           }
-          while (left === 0) {
-            const info = header.tables[ti++];
-            if (!info) throw new Error(`${partPath(p, r)}: more rows than its header lists`);
-            left = info.rows;
-            writer = writers.get(info.name);
-            const layout = tables.get(info.name)!;
-            width = layout.columns.length;
-            const same = info.columns.length === width && info.columns.every((c, j) => layout.columns[j] === c);
-            map = same ? null : info.columns.map((c) => layout.colIndex.get(c)!);
-          }
-          const cells = JSON.parse(line) as string[];
-          let row: string[];
-          if (map === null) row = cells;
-          else {
-            row = new Array<string>(width).fill('');
-            for (let j = 0; j < cells.length; j++) row[map[j]] = cells[j];
-          }
-          await writer!.write(o.indexColumns ? [...index, ...row] : row);
-          left--;
+        } finally {
+          closeSync(part.fd);
         }
-        if (header === null) throw new Error(`${partPath(p, r)}: empty part file; delete it and resume`);
-        const expectedRows = header.tables.slice(ti).reduce((n, t) => n + t.rows, left);
-        if (expectedRows !== 0) throw new Error(`${partPath(p, r)}: truncated part file; delete it and resume`);
       }
       if (summary) {
         const point = pointAt(o.sweep, p);
@@ -238,12 +271,18 @@ export async function assembleOutputs(o: AssembleOptions): Promise<StagedFile[]>
           ...o.sweep.axes.map((a) => cellText(point.values[a.key])),
           ...metricValues.flatMap((vs) => metricStats(vs).map(cellText)),
         ];
-        await summary.write(row);
+        summary.writeText(csvRows([row]));
       }
     }
-    for (const w of all()) await w.end();
+    for (const w of all()) w.close();
   } catch (e) {
-    for (const w of all()) await w.destroy();
+    for (const w of all()) {
+      try {
+        w.close();
+      } catch {
+        // already failing
+      }
+    }
     discardStaged(all().map((w) => w.staged));
     throw e;
   }

@@ -1,16 +1,35 @@
-// Runs one job and encodes its result as part-file text. Shared by the worker thread
-// (workers/run-job.ts) and the inline executor, so both produce the same bytes.
+// Runs one job, formats its tables to CSV and writes its part file (see part.ts). Shared by the worker
+// thread (workers/run-job.ts) and the inline executor, so both produce the same bytes. Only a small result
+// goes back to the main thread.
 
-import { encodePart, type PartMeta } from './part.js';
+import { encodePart, partFileName, writePartAtomic, type EncodedPart, type PartMeta } from './part.js';
 import type { JobModule, RunJob } from './types.js';
 
 export interface TaskInput {
   /** file: URL (href) of the module exporting runJob. */
   module: string;
   job: RunJob;
+  /** Directory of the part files (`<out>/.runs`); the part file is written there. */
+  runsDir: string;
+  /** Prepend the `point,replicate` index cells to every row. */
+  indexColumns: boolean;
 }
 
-export type TaskOutput = { ok: true; part: string } | { ok: false; error: string; stack?: string };
+export type TaskOutput =
+  | {
+      ok: true;
+      /** File name of the part written in `runsDir`. */
+      part: string;
+      /** Its size in bytes. */
+      bytes: number;
+    }
+  | {
+      ok: false;
+      error: string;
+      stack?: string;
+      /** The job succeeded but its part file could not be written (the sweep cannot go on). */
+      writeFailed?: boolean;
+    };
 
 const modules = new Map<string, Promise<JobModule>>();
 
@@ -28,15 +47,29 @@ export function loadJobModule(href: string): Promise<JobModule> {
   return p;
 }
 
-/** Runs the job; a throw (or an invalid result) becomes `{ ok: false, error }`. */
+function failure(e: unknown, writeFailed = false): TaskOutput {
+  const err = e instanceof Error ? e : new Error(String(e));
+  return writeFailed ? { ok: false, error: err.message, stack: err.stack, writeFailed } : { ok: false, error: err.message, stack: err.stack };
+}
+
+/** Runs the job and writes its part file; a throw (or an invalid result) becomes `{ ok: false, error }`. */
 export async function executeTask(task: TaskInput): Promise<TaskOutput> {
+  const { point, replicate, seed } = task.job;
+  let part: EncodedPart;
   try {
     const mod = await loadJobModule(task.module);
     const result = await mod.runJob(task.job);
-    const meta: PartMeta = { point: task.job.point, replicate: task.job.replicate, seed: task.job.seed };
-    return { ok: true, part: encodePart(meta, result) };
+    const meta: PartMeta = { point, replicate, seed };
+    part = encodePart(meta, result, task.indexColumns);
   } catch (e) {
-    const err = e instanceof Error ? e : new Error(String(e));
-    return { ok: false, error: err.message, stack: err.stack };
+    return failure(e);
   }
+  const name = partFileName(point, replicate);
+  try {
+    writePartAtomic(task.runsDir, name, part);
+  } catch (e) {
+    return failure(e, true);
+  }
+  const last = part.header.tables.at(-1);
+  return { ok: true, part: name, bytes: last ? last.offset + last.length : Buffer.byteLength(part.headerLine) };
 }

@@ -1,21 +1,29 @@
 // Per-run part files (`<out>/.runs/p<point>-r<replicate>.ndjson`): one finished run's tables and metrics,
-// written atomically by the main thread; they are both the input of the final assembly and the checkpoint
-// that `resume` skips.
+// written atomically (temporary name, then rename) by the thread that ran the job; they are both the input
+// of the final assembly and the checkpoint that `resume` skips. (The `.ndjson` name is historical: only
+// the first line is JSON.)
 //
-// Format (newline-delimited JSON, UTF-8):
-//   line 1: header {"v":1,"point":P,"replicate":R,"seed":S,"metrics":{name: text},
-//                   "tables":[{"name":"losses.csv","columns":[…],"rows":N}, …]}
-//   then, for each table in header order, N lines each a JSON array of cell TEXTS (strings): numbers as
-//   String(x) (full precision; Infinity stays "Infinity"), NaN / null → "" (empty cell), strings as is.
-// Metric values are stored as String(x) (round-trips exactly through Number(), NaN included).
-// The cells are formatted in the worker, so the main thread only writes text and the final CSVs are the
-// same bytes whichever thread ran the job.
+// Format v2 (UTF-8):
+//   line 1: header {"v":2,"point":P,"replicate":R,"seed":S,"index":true|false,"metrics":{name: text},
+//                   "tables":[{"name":"losses.csv","columns":[…],"rows":N,"offset":O,"length":L}, …]}
+//   then, for each table in header order, its CSV section: L bytes starting at byte O of the file — N rows
+//   of final CSV text (csv-stringify's default quoting, each row ending in "\n", no header line). When
+//   `index` is true every row starts with the `point,replicate,` index cells.
+//   The sections are contiguous: the first starts right after the header line, each next one where the
+//   previous ends, and the file ends where the last one ends (so a truncated file is detected).
+// Cells: numbers as String(x) (full precision; Infinity stays "Infinity"), NaN / null → empty cell, strings
+// as is, booleans 'true' / 'false'. Metric values are stored as String(x) (round-trips exactly through
+// Number(), NaN included).
+// The rows are formatted in the worker, so the final assembly is a byte copy of the sections, and the
+// outputs are the same bytes whichever thread ran the job.
 
-import { closeSync, openSync, readSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { threadId } from 'node:worker_threads';
+import { stringify } from 'csv-stringify/sync';
 import type { RunCell } from './types.js';
 
-export const PART_VERSION = 1;
+export const PART_VERSION = 2;
 
 export interface PartMeta {
   point: number;
@@ -25,14 +33,29 @@ export interface PartMeta {
 
 export interface PartTableInfo {
   name: string;
+  /** The table's own columns (without the index columns). */
   columns: string[];
   rows: number;
+  /** Byte offset of the table's CSV section in the part file. */
+  offset: number;
+  /** Byte length of the section. */
+  length: number;
 }
 
 export interface PartHeader extends PartMeta {
   v: number;
+  /** Whether each row starts with the `point,replicate` index cells. */
+  index: boolean;
   metrics: Record<string, string>;
   tables: PartTableInfo[];
+}
+
+/** An encoded part: the header line (with its trailing newline) and the CSV sections, in header order. */
+export interface EncodedPart {
+  header: PartHeader;
+  headerLine: string;
+  /** UTF-8 bytes of each table's CSV section. */
+  sections: Buffer[];
 }
 
 /** File names the runner writes itself; a job may not produce tables with these names. */
@@ -52,15 +75,66 @@ export function cellText(v: unknown): string {
   throw new TypeError(`cell of type ${typeof v} (expected number, string or null)`);
 }
 
+/** CSV text of rows of cell texts (csv-stringify, default options): every row ending in "\n". Used for
+ *  header lines, summary.csv and the column-union slow path. */
+export function csvRows(rows: readonly (readonly string[])[]): string {
+  return rows.length === 0 ? '' : stringify(rows as string[][], { eof: true });
+}
+
+const NEEDS_QUOTES = /[",\n\r]/;
+
+/** A cell text as csv-stringify writes it with its default options (delimiter ',', quote and escape '"',
+ *  record delimiter "\n"): quoted, with its quotes doubled, when it contains a comma, a quote, "\n" or
+ *  "\r"; as is otherwise (the empty string included). */
+export function csvField(text: string): string {
+  return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/**
+ * One row as CSV text ending in "\n", `prefix` (e.g. the index cells "3,1,") first: the same bytes as
+ * csv-stringify's (`csvRows`) on the rows' `cellText`s, four times faster — this is the workers' hot path
+ * (the equivalence is checked in test/runner/part.test.ts). Throws on a cell of a bad type.
+ */
+export function csvLine(row: readonly unknown[], prefix = ''): string {
+  let line = prefix;
+  for (let j = 0; j < row.length; j++) {
+    const v = row[j];
+    // Numbers (nearly every cell) never need quotes: String(x) is digits, '.', 'e', '+', '-', Infinity.
+    const t = typeof v === 'number' ? (v !== v ? '' : String(v)) : csvField(cellText(v));
+    line += j === 0 ? t : `,${t}`;
+  }
+  return `${line}\n`;
+}
+
 function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
+/** The header line (JSON + "\n") with absolute section offsets: the offsets depend on the header's own
+ *  length, so iterate until that length is stable (it only grows, by digits, so this ends quickly). */
+function headerLineFor(base: Omit<PartHeader, 'tables'>, tables: Omit<PartTableInfo, 'offset'>[]): { header: PartHeader; line: string } {
+  let start = 0;
+  for (;;) {
+    let offset = start;
+    const infos = tables.map((t) => {
+      const info: PartTableInfo = { ...t, offset };
+      offset += t.length;
+      return info;
+    });
+    const header: PartHeader = { ...base, tables: infos };
+    const line = `${JSON.stringify(header)}\n`;
+    const len = Buffer.byteLength(line);
+    if (len === start) return { header, line };
+    start = len;
+  }
+}
+
 /**
- * Validates a job's result and encodes it as part-file text. Throws an Error naming what is wrong
- * (the run is then reported as failed).
+ * Validates a job's result and encodes it as a part (CSV rows formatted here, in the worker). Throws an
+ * Error naming what is wrong (the run is then reported as failed). With `indexColumns`, every row starts
+ * with the point and replicate cells.
  */
-export function encodePart(meta: PartMeta, result: unknown): string {
+export function encodePart(meta: PartMeta, result: unknown, indexColumns: boolean): EncodedPart {
   if (!isRecord(result)) throw new Error(`runJob returned ${result === null ? 'null' : typeof result}, expected { tables, metrics }`);
   const tables = result.tables ?? {};
   const metrics = result.metrics ?? {};
@@ -74,8 +148,9 @@ export function encodePart(meta: PartMeta, result: unknown): string {
     else throw new Error(`runJob result: metric ${k} is ${typeof v}, expected a number`);
   }
 
-  const infos: PartTableInfo[] = [];
-  const bodies: string[] = [];
+  const infos: Omit<PartTableInfo, 'offset'>[] = [];
+  const sections: Buffer[] = [];
+  const prefix = indexColumns ? `${meta.point},${meta.replicate},` : '';
   for (const [name, t] of Object.entries(tables)) {
     if (!TABLE_NAME.test(name) || RESERVED_NAMES.has(name)) {
       throw new Error(`runJob result: table name '${name}' is not allowed (a plain file name, not ${[...RESERVED_NAMES].join(' / ')})`);
@@ -89,6 +164,7 @@ export function encodePart(meta: PartMeta, result: unknown): string {
     }
     if (new Set(columns).size !== columns.length) throw new Error(`runJob result: table ${name}: duplicate column names`);
     const rows = t.rows as unknown[];
+    let section = '';
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i];
       if (!Array.isArray(row) || row.length !== columns.length) {
@@ -96,25 +172,46 @@ export function encodePart(meta: PartMeta, result: unknown): string {
           `runJob result: table ${name}, row ${i}: expected ${columns.length} cells, got ${Array.isArray(row) ? row.length : typeof row}`,
         );
       }
-      let cells: string[];
       try {
-        cells = (row as RunCell[]).map(cellText);
+        section += csvLine(row as RunCell[], prefix);
       } catch (e) {
         throw new Error(`runJob result: table ${name}, row ${i}: ${(e as Error).message}`);
       }
-      bodies.push(JSON.stringify(cells));
     }
-    infos.push({ name, columns: columns as string[], rows: rows.length });
+    const bytes = Buffer.from(section, 'utf8');
+    sections.push(bytes);
+    infos.push({ name, columns: columns as string[], rows: rows.length, length: bytes.length });
   }
-  const header: PartHeader = { v: PART_VERSION, ...meta, metrics: metricText, tables: infos };
-  return bodies.length === 0 ? `${JSON.stringify(header)}\n` : `${JSON.stringify(header)}\n${bodies.join('\n')}\n`;
+  const { header, line } = headerLineFor({ v: PART_VERSION, ...meta, index: indexColumns, metrics: metricText }, infos);
+  return { header, headerLine: line, sections };
+}
+
+/** The whole part file as one string (tests; the writer streams the pieces). */
+export function partText(part: EncodedPart): string {
+  return part.headerLine + part.sections.map((b) => b.toString('utf8')).join('');
+}
+
+function writeAll(fd: number, buf: Buffer): void {
+  let off = 0;
+  while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
 }
 
 /** Writes a part file atomically (temporary name in the same directory, then rename). */
-export function writePartAtomic(dir: string, name: string, text: string): void {
-  const tmp = join(dir, `.${name}.${process.pid}.tmp`);
-  writeFileSync(tmp, text);
-  renameSync(tmp, join(dir, name));
+export function writePartAtomic(dir: string, name: string, part: EncodedPart): void {
+  const tmp = join(dir, `.${name}.${process.pid}-${threadId}.tmp`);
+  const fd = openSync(tmp, 'w');
+  try {
+    try {
+      writeAll(fd, Buffer.from(part.headerLine, 'utf8'));
+      for (const s of part.sections) writeAll(fd, s);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, join(dir, name));
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
 }
 
 /** Removes temporary files a killed process may have left in the parts directory. */
@@ -128,34 +225,88 @@ export function removeStaleTemps(dir: string): void {
   for (const n of names) if (n.startsWith('.') && n.endsWith('.tmp')) rmSync(join(dir, n), { force: true });
 }
 
-/** Reads and parses the header (first line) of a part file without reading the rest. */
-export function readPartHeader(path: string): PartHeader {
+const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+
+function checkHeader(path: string, h: unknown, headerBytes: number, size: number): PartHeader {
+  if (!isRecord(h) || typeof h.v !== 'number') throw new Error(`${path}: corrupt part file (bad header); delete it and resume`);
+  if (h.v !== PART_VERSION) {
+    throw new Error(`${path}: not a part file of this version (format v${String(h.v)}, this version reads v${PART_VERSION}); delete it and resume`);
+  }
+  const bad = (what: string) => new Error(`${path}: corrupt part file (${what}); delete it and resume`);
+  if (!Array.isArray(h.tables) || !isRecord(h.metrics) || typeof h.index !== 'boolean') throw bad('bad header');
+  if (!isCount(h.point) || !isCount(h.replicate) || !isCount(h.seed)) throw bad('bad header');
+  let end = headerBytes;
+  for (const t of h.tables as unknown[]) {
+    if (
+      !isRecord(t) ||
+      typeof t.name !== 'string' ||
+      !Array.isArray(t.columns) ||
+      t.columns.length === 0 ||
+      !t.columns.every((c) => typeof c === 'string') ||
+      !isCount(t.rows) ||
+      !isCount(t.offset) ||
+      !isCount(t.length)
+    ) {
+      throw bad('bad table entry in the header');
+    }
+    if (t.offset !== end) throw bad(`table ${t.name}: section at byte ${t.offset}, expected ${end}`);
+    if ((t.rows === 0) !== (t.length === 0)) throw bad(`table ${t.name}: ${t.rows} rows in ${t.length} bytes`);
+    end += t.length;
+  }
+  if (size < end) throw new Error(`${path}: truncated part file (${size} bytes, its header lists ${end}); delete it and resume`);
+  if (size > end) throw bad(`${size} bytes, its header lists ${end}`);
+  return h as unknown as PartHeader;
+}
+
+/** An open part file: its descriptor (close it), validated header and size. */
+export interface OpenPart {
+  fd: number;
+  header: PartHeader;
+  size: number;
+}
+
+/** Opens a part file and reads and validates its header (version, section layout, file size) without
+ *  reading the sections. */
+export function openPart(path: string): OpenPart {
   const fd = openSync(path, 'r');
   try {
+    const size = fstatSync(fd).size;
     const chunks: Buffer[] = [];
-    const buf = Buffer.allocUnsafe(64 * 1024);
+    const buf = Buffer.allocUnsafe(16 * 1024);
+    let pos = 0;
+    let headerBytes = -1;
     for (;;) {
-      const n = readSync(fd, buf, 0, buf.length, null);
+      const n = readSync(fd, buf, 0, buf.length, pos);
       if (n === 0) break;
       const nl = buf.subarray(0, n).indexOf(0x0a);
       if (nl >= 0) {
         chunks.push(Buffer.from(buf.subarray(0, nl)));
+        headerBytes = pos + nl + 1;
         break;
       }
       chunks.push(Buffer.from(buf.subarray(0, n)));
+      pos += n;
     }
-    const text = Buffer.concat(chunks).toString('utf8');
+    if (headerBytes < 0) {
+      if (pos === 0) throw new Error(`${path}: empty part file; delete it and resume`);
+      throw new Error(`${path}: truncated part file (incomplete header line); delete it and resume`);
+    }
     let h: unknown;
     try {
-      h = JSON.parse(text);
+      h = JSON.parse(Buffer.concat(chunks).toString('utf8'));
     } catch {
       throw new Error(`${path}: corrupt part file (unreadable header); delete it and resume`);
     }
-    if (!isRecord(h) || h.v !== PART_VERSION || !Array.isArray(h.tables) || !isRecord(h.metrics)) {
-      throw new Error(`${path}: not a part file of this version; delete it and resume`);
-    }
-    return h as unknown as PartHeader;
-  } finally {
+    return { fd, header: checkHeader(path, h, headerBytes, size), size };
+  } catch (e) {
     closeSync(fd);
+    throw e;
   }
+}
+
+/** Reads and validates the header of a part file without reading the rest. */
+export function readPartHeader(path: string): PartHeader {
+  const p = openPart(path);
+  closeSync(p.fd);
+  return p.header;
 }

@@ -3,7 +3,8 @@
 //
 // On-disk layout of <out>:
 //   .runs/sweep.json                  the sweep definition (checkpoint identity; compared on resume)
-//   .runs/p<point>-r<replicate>.ndjson one finished run (see part.ts); written atomically (temp + rename)
+//   .runs/p<point>-r<replicate>.ndjson one finished run (see part.ts): its tables already formatted as
+//                                     CSV; written atomically (temp + rename) by the thread that ran it
 //   <table>.csv …, summary.csv        final outputs (assemble.ts), renamed into place only when every run
 //                                     succeeded
 //   manifest.json                     written last: definition, tool version, per-run point / replicate /
@@ -23,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { InputError } from '../scenario/errors.js';
 import { assembleOutputs, AssemblyStopped, commitStaged, discardStaged, type StagedFile } from './assemble.js';
 import { describePoint, pointAt, pointCount, type GridPoint, type GridValue, type Sweep } from './grid.js';
-import { partFileName, removeStaleTemps, writePartAtomic } from './part.js';
+import { partFileName, removeStaleTemps } from './part.js';
 import { createExecutor, defaultJobModule, defaultThreads, defaultWorkerFile, toModuleHref, type Executor } from './pool.js';
 import { createProgress, type ProgressMode } from './progress.js';
 import { SEED_RULE, canonicalJson, checkBaseSeed, deriveSeed } from './seeds.js';
@@ -538,18 +539,16 @@ export async function runMonteCarlo(opts: MonteCarloOptions): Promise<RunSummary
         }
         const seed = deriveSeed(base, point.values, r);
         const job: RunJob = { scenario: cachedScenario, seed, point: p, replicate: r };
-        const task = ex.run({ module: jobHref, job }).then((res) => {
+        const task = ex.run({ module: jobHref, job, runsDir, indexColumns }).then((res) => {
           if (res.ok) {
-            try {
-              writePartAtomic(runsDir, partFileName(p, r), res.part);
-            } catch (e) {
-              fatal ??= new Error(`${runsDir}: cannot write the part file of run (point ${p}, replicate ${r}): ${(e as Error).message}`);
-              stop();
-              return;
-            }
             statuses[id] = RUN_OK;
             ran++;
             progress.tick();
+            return;
+          }
+          if (res.writeFailed) {
+            fatal ??= new Error(`${runsDir}: cannot write the part file of run (point ${p}, replicate ${r}): ${res.error}`);
+            stop();
             return;
           }
           if (stopped && res.error === 'abandoned') return;

@@ -1,0 +1,328 @@
+// Part files v2 (src/runner/part.ts): CSV formatting identical to csv-stringify, the header's section
+// layout, and the integrity checks the assembly makes (truncated section, old version, bad layout); the
+// column-union / index slow path of the assembly; a part file that cannot be written stops the sweep.
+import { closeSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { stringify } from 'csv-stringify/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assembleOutputs, commitStaged } from '../../src/runner/assemble.js';
+import { executeTask } from '../../src/runner/execute.js';
+import { buildSweep, pointAt } from '../../src/runner/grid.js';
+import {
+  PART_VERSION,
+  cellText,
+  csvLine,
+  encodePart,
+  openPart,
+  partFileName,
+  partText,
+  readPartHeader,
+  writePartAtomic,
+} from '../../src/runner/part.js';
+import { runMonteCarlo, type MonteCarloOptions } from '../../src/runner/run.js';
+import { deriveSeed } from '../../src/runner/seeds.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const JOB = resolve(here, '../fixtures/fake-job.mjs');
+const GRID = ['fixture.mu=0,10', 'fixture.sigma=1:2:0.5'];
+
+let root: string;
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'allora-part-'));
+});
+afterAll(() => {
+  rmSync(root, { recursive: true, force: true });
+});
+let nDir = 0;
+const newDir = (label: string) => join(root, `${label}-${nDir++}`);
+
+function opts(out: string, extra: Partial<MonteCarloOptions> = {}): MonteCarloOptions {
+  return {
+    scenario: { fixture: { n: 6 } },
+    out,
+    seed: 42,
+    replicates: 3,
+    sweep: buildSweep({ grid: GRID }),
+    runJobModule: JOB,
+    threads: 2,
+    progress: 'quiet',
+    handleSignals: false,
+    ...extra,
+  };
+}
+
+function csvFiles(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.csv')).sort()) out[f] = readFileSync(join(dir, f), 'utf8');
+  return out;
+}
+
+const TRICKY: unknown[] = [
+  '',
+  ' ',
+  'plain',
+  'a,b',
+  'say "hi"',
+  '"',
+  '""',
+  ',',
+  'line\nbreak',
+  'cr\rhere',
+  'crlf\r\nhere',
+  '\n',
+  ' padded ',
+  '=SUM(A1)',
+  '+1',
+  '-1',
+  '@x',
+  '\t tab',
+  "it's",
+  'ünïcødé σ → ✓',
+  '😀,"x"',
+  'a;b',
+  '\\',
+  0,
+  -0,
+  1,
+  -1.5,
+  0.1 + 0.2,
+  1e21,
+  1e-7,
+  -123456789.123456789,
+  Number.MAX_VALUE,
+  Number.MIN_VALUE,
+  Infinity,
+  -Infinity,
+  NaN,
+  null,
+  true,
+  false,
+];
+
+describe('part CSV formatting', () => {
+  it('writes exactly what csv-stringify writes for the cell texts, with and without the index prefix', () => {
+    const rows: unknown[][] = [];
+    for (let i = 0; i < TRICKY.length; i++) {
+      rows.push([TRICKY[i], TRICKY[(i * 7 + 3) % TRICKY.length], TRICKY[(i * 13 + 5) % TRICKY.length]]);
+      rows.push([TRICKY[i]]);
+    }
+    for (const row of rows) {
+      const texts = row.map(cellText);
+      expect(csvLine(row)).toBe(stringify([texts], { eof: true }));
+      expect(csvLine(row, '4,2,')).toBe(stringify([['4', '2', ...texts]], { eof: true }));
+    }
+  });
+
+  it('encodes a part whose header locates each CSV section (byte offsets, non-ASCII text included)', () => {
+    const result = {
+      tables: {
+        'a.csv': { columns: ['x', 'σ'], rows: [[1, 'é,"q"'], [NaN, null], [2.5, 'ü']] },
+        'empty.csv': { columns: ['k'], rows: [] },
+        'b.csv': { columns: ['label'], rows: [['→'], ['']] },
+      },
+      metrics: { m: 0.5, gone: null, 'σ_metric': -1 },
+    };
+    const part = encodePart({ point: 3, replicate: 1, seed: 77 }, result, true);
+    const h = part.header;
+    expect(h).toMatchObject({ v: PART_VERSION, point: 3, replicate: 1, seed: 77, index: true, metrics: { m: '0.5', gone: 'NaN', 'σ_metric': '-1' } });
+    expect(h.tables.map((t) => [t.name, t.rows])).toEqual([
+      ['a.csv', 3],
+      ['empty.csv', 0],
+      ['b.csv', 2],
+    ]);
+    const bytes = Buffer.from(partText(part), 'utf8');
+    expect(h.tables[0].offset).toBe(Buffer.byteLength(part.headerLine));
+    expect(JSON.parse(part.headerLine)).toEqual(h);
+    const section = (i: number) => bytes.subarray(h.tables[i].offset, h.tables[i].offset + h.tables[i].length).toString('utf8');
+    expect(section(0)).toBe('3,1,1,"é,""q"""\n3,1,,\n3,1,2.5,ü\n');
+    expect(section(1)).toBe('');
+    expect(section(2)).toBe('3,1,→\n3,1,\n');
+    expect(h.tables[2].offset + h.tables[2].length).toBe(bytes.length);
+
+    const plain = encodePart({ point: 0, replicate: 0, seed: 1 }, result, false);
+    expect(plain.header.index).toBe(false);
+    expect(plain.sections[2].toString('utf8')).toBe('→\n\n');
+
+    // Written atomically and read back with the same header.
+    const dir = mkdirp(newDir('encode'));
+    writePartAtomic(dir, partFileName(3, 1), part);
+    expect(readFileSync(join(dir, partFileName(3, 1)))).toEqual(bytes);
+    expect(readPartHeader(join(dir, partFileName(3, 1)))).toEqual(h);
+    expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('keeps the header offsets right when the header length crosses a power of ten', () => {
+    for (let k = 0; k < 40; k++) {
+      const columns = Array.from({ length: k + 1 }, (_, i) => `c${i}`);
+      const part = encodePart({ point: 0, replicate: 0, seed: 1 }, { tables: { 't.csv': { columns, rows: [columns.map(() => 1)] } }, metrics: {} }, false);
+      expect(part.header.tables[0].offset).toBe(Buffer.byteLength(part.headerLine));
+    }
+  });
+
+  it('executeTask writes the part file and returns only its name and size', async () => {
+    const dir = mkdirp(newDir('exec'));
+    const res = await executeTask({
+      module: pathToFileURL(JOB).href,
+      job: { scenario: { fixture: { n: 4 } }, seed: 9, point: 2, replicate: 5 },
+      runsDir: dir,
+      indexColumns: true,
+    });
+    expect(res).toEqual({ ok: true, part: 'p2-r5.ndjson', bytes: statSync(join(dir, 'p2-r5.ndjson')).size });
+    const h = readPartHeader(join(dir, 'p2-r5.ndjson'));
+    expect(h).toMatchObject({ point: 2, replicate: 5, seed: 9, index: true });
+
+    const bad = await executeTask({
+      module: pathToFileURL(JOB).href,
+      job: { scenario: { fixture: { n: 4 } }, seed: 9, point: 0, replicate: 0 },
+      runsDir: join(dir, 'missing'),
+      indexColumns: true,
+    });
+    expect(bad).toMatchObject({ ok: false, writeFailed: true });
+  });
+});
+
+function mkdirp(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+async function rejection(p: Promise<unknown>): Promise<Error> {
+  try {
+    await p;
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('assembly from part files', () => {
+  let reference: Record<string, string>;
+  beforeAll(async () => {
+    const d = newDir('ref');
+    await runMonteCarlo(opts(d));
+    reference = csvFiles(d);
+  });
+
+  /** A finished sweep whose parts are kept (resume then re-assembles from them). */
+  async function kept(label: string): Promise<string> {
+    const d = newDir(label);
+    await runMonteCarlo(opts(d, { keepParts: true }));
+    expect(csvFiles(d)).toEqual(reference);
+    return d;
+  }
+
+  it('re-assembles the same bytes from kept parts on resume', async () => {
+    const d = await kept('again');
+    rmSync(join(d, 'manifest.json'));
+    for (const f of Object.keys(reference)) rmSync(join(d, f));
+    const s = await runMonteCarlo(opts(d, { resume: true }));
+    expect(s).toMatchObject({ ran: 0, skipped: 18 });
+    expect(csvFiles(d)).toEqual(reference);
+  });
+
+  it('rejects a part whose section is truncated, naming it, and leaves no temporary files', async () => {
+    const d = await kept('trunc');
+    const path = join(d, '.runs', partFileName(4, 2));
+    const h = openPartHeader(path);
+    truncateSync(path, h.tables[0].offset + h.tables[0].length - 5);
+    const e = await rejection(runMonteCarlo(opts(d, { resume: true })));
+    expect(e.message).toContain(path);
+    expect(e.message).toMatch(/truncated part file .*delete it and resume/);
+    expect(readdirSync(d).filter((n) => n.startsWith('.') && n !== '.runs')).toEqual([]);
+    // Outputs of the earlier successful sweep are untouched.
+    expect(csvFiles(d)).toEqual(reference);
+
+    // A part cut inside its header line.
+    truncateSync(path, 10);
+    expect((await rejection(runMonteCarlo(opts(d, { resume: true })))).message).toMatch(/truncated part file \(incomplete header line\)/);
+    // Deleting it, as the message says, re-runs it.
+    rmSync(path);
+    const s = await runMonteCarlo(opts(d, { resume: true }));
+    expect(s).toMatchObject({ ran: 1, skipped: 17 });
+    expect(csvFiles(d)).toEqual(reference);
+  });
+
+  it('rejects a part file of the old version, naming it', async () => {
+    const d = await kept('v1');
+    const path = join(d, '.runs', partFileName(1, 0));
+    const v1 = {
+      v: 1,
+      point: 1,
+      replicate: 0,
+      seed: deriveSeed(42, { 'fixture.mu': 0, 'fixture.sigma': 1.5 }, 0),
+      metrics: { mean_loss: '1' },
+      tables: [{ name: 'weights.csv', columns: ['agent', 'weight'], rows: 1 }],
+    };
+    writeFileSync(path, `${JSON.stringify(v1)}\n["agent_0","0.1"]\n`);
+    const e = await rejection(runMonteCarlo(opts(d, { resume: true })));
+    expect(e.message).toBe(`${path}: not a part file of this version (format v1, this version reads v${PART_VERSION}); delete it and resume`);
+  });
+
+  it('rejects a part whose header does not match its sections', async () => {
+    const d = await kept('layout');
+    const path = join(d, '.runs', partFileName(2, 1));
+    const text = readFileSync(path, 'utf8');
+    const nl = text.indexOf('\n');
+    const h = JSON.parse(text.slice(0, nl));
+    // A section that does not start where the previous one ends.
+    h.tables[1].offset += 1;
+    writeFileSync(path, `${JSON.stringify(h)}${text.slice(nl)}`);
+    let e = await rejection(runMonteCarlo(opts(d, { resume: true })));
+    expect(e.message).toMatch(/p2-r1\.ndjson: corrupt part file \(table weights\.csv: section at byte \d+, expected \d+\)/);
+    // A section that does not end a row.
+    const h0 = JSON.parse(text.slice(0, nl));
+    const broken = Buffer.from(text, 'utf8');
+    broken[h0.tables[0].offset + h0.tables[0].length - 1] = 0x78; // the first section's last "\n" → "x"
+    writeFileSync(path, broken);
+    e = await rejection(runMonteCarlo(opts(d, { resume: true })));
+    expect(e.message).toMatch(/p2-r1\.ndjson: corrupt part file \(table losses\.csv: its section does not end with a newline\)/);
+    // Extra bytes at the end.
+    writeFileSync(path, `${text}0,0,junk\n`);
+    e = await rejection(runMonteCarlo(opts(d, { resume: true })));
+    expect(e.message).toMatch(new RegExp(`${partFileName(2, 1)}: corrupt part file \\(\\d+ bytes, its header lists \\d+\\)`));
+    // A part of another run.
+    writeFileSync(path, readFileSync(join(d, '.runs', partFileName(2, 0))));
+    e = await rejection(runMonteCarlo(opts(d, { resume: true })));
+    expect(e.message).toMatch(/belongs to another run \(point 2, replicate 0/);
+  });
+
+  it('takes the slow path for parts written with the other index-column setting', async () => {
+    const d = newDir('noindex');
+    await runMonteCarlo(opts(d, { keepParts: true, indexColumns: false, summary: false }));
+    expect(readPartHeader(join(d, '.runs', partFileName(0, 0))).index).toBe(false);
+    const sweep = buildSweep({ grid: GRID });
+    const staged = await assembleOutputs({
+      out: d,
+      runsDir: join(d, '.runs'),
+      sweep,
+      replicates: 3,
+      indexColumns: true,
+      summary: true,
+      expectedSeed: (p, r) => deriveSeed(42, pointAt(sweep, p).values, r),
+    });
+    commitStaged(staged);
+    expect(csvFiles(d)).toEqual(reference);
+  });
+
+  it('stops the sweep when a part file cannot be written', async () => {
+    const d = newDir('nowrite');
+    const run = runMonteCarlo(opts(d, { scenario: { fixture: { n: 6, delayMs: 40 } }, threads: 1 }));
+    const t0 = Date.now();
+    while (!existsSync(join(d, '.runs', partFileName(0, 1)))) {
+      if (Date.now() - t0 > 15_000) throw new Error('no part file appeared');
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    rmSync(join(d, '.runs'), { recursive: true, force: true });
+    const e = await rejection(run);
+    expect(e.message).toMatch(/\.runs: cannot write the part file of run \(point \d+, replicate \d+\): ENOENT/);
+  });
+});
+
+function openPartHeader(path: string) {
+  const p = openPart(path);
+  closeSync(p.fd);
+  return p.header;
+}
+
