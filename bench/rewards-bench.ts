@@ -2,24 +2,15 @@
 // random reports, and the share of that time spent in the listening-coefficient ascent (eqs 30–35).
 // Not a test; `benchRewards()` returns printable lines.
 import { performance } from 'node:perf_hooks';
+import seedrandom from 'seedrandom';
 import { profileParams } from '../src/engine/params.js';
 import { computeEpochRewards, initialRewardState, objectLayout, type EpochRewardInput } from '../src/engine/rewards.js';
 import { listeningCoefficients, prepareReports, type ListeningOptions } from '../src/engine/listening.js';
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Synthetic epoch: true log10 losses in [−3, −1], each reputer adds N(0, 0.05²)-ish noise, a few biased ones. */
 export function syntheticRewardInput(nI: number, nF: number, nR: number, seed = 1): EpochRewardInput {
-  const rnd = mulberry32(seed);
+  const rnd = seedrandom(`bench/${seed}`);
   const L = objectLayout(nI, nF);
   const base = Float64Array.from({ length: L.count }, () => -3 + 2 * rnd());
   const losses = new Float64Array(nR * L.count);

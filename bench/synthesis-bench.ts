@@ -1,6 +1,7 @@
 // Benchmark: one full synthesis epoch (all secondary inferences, stake-weighted losses, every regret update)
 // for N_i = N_f = N, and the log-log slope of its cost.
 import { performance } from 'node:perf_hooks';
+import seedrandom from 'seedrandom';
 import {
   emptyRegretState,
   objectLayout,
@@ -10,15 +11,11 @@ import {
 } from '../src/engine/synthesis.js';
 import { profileParams } from '../src/engine/params.js';
 
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
-}
 
 /** Median wall time (ms) of one synthesis epoch with N_i = N_f = n and nR reputers. */
 export function timeSynthesisEpoch(n: number, nR = 5, minMs = 300): number {
   const prm = profileParams('reference');
-  const rnd = lcg(n);
+  const rnd = seedrandom(`bench/${n}`);
   const st = emptyRegretState(n, n);
   for (const a of [st.network, st.naive, st.oneOut, st.oneIn]) for (let i = 0; i < a.length; i++) a[i] = rnd() - 0.5;
   st.networkLoss = -1;

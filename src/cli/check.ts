@@ -3,16 +3,9 @@ import type { Command } from 'commander';
 import { InputError } from '../scenario/errors.js';
 import { CHECK_SEED_OFFSET, DEFAULT_CHECK_SEEDS, DEFAULT_Z, runCheck, updateBaseline, writeFileAtomic } from '../runner/check.js';
 import { CHECK_FORMATS, formatCheckReport, formatCheckText, formatUpdateText, type CheckFormat } from '../output/check-report.js';
+import { collect, positiveInt } from './options.js';
 
-const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
-function positiveInt(name: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new InputError(`${name}: must be an integer ≥ 1 (got '${v}')`);
-    return n;
-  };
-}
 
 /** A regression: the report is out, the exit code is 1 and stderr names the metrics. */
 export class RegressionError extends Error {

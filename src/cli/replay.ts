@@ -5,8 +5,8 @@ import { mechanismFromCommandLine } from '../scenario/mechanism.js';
 import { InputError } from '../scenario/errors.js';
 import { replay, type CarryMode } from '../sim/replay.js';
 import { writeCsv } from '../output/csv.js';
+import { collect } from './options.js';
 
-const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
 export function registerReplay(program: Command): void {
   program

@@ -1,19 +1,11 @@
 // `allora-sim run` and `allora-sim figures`: parse, call, print.
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { InputError } from '../scenario/errors.js';
 import { runScenarioFile, FIGURE_SCENARIOS } from '../runner/scenario-run.js';
 import { aliasHelp } from '../scenario/keys.js';
+import { collect, positiveInt } from './options.js';
 
-const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
-function positiveInt(name: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new InputError(`${name}: must be an integer ≥ 1 (got '${v}')`);
-    return n;
-  };
-}
 
 export function registerRun(program: Command): void {
   program

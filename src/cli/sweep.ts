@@ -5,13 +5,8 @@ import { readScenarioFile, scenarioFromObject } from '../scenario/load.js';
 import { aliasHelp } from '../scenario/keys.js';
 import { baseSeed } from '../runner/scenario-run.js';
 import { runSweep } from '../runner/sweep-run.js';
+import { collect, positiveInt } from './options.js';
 
-const collect = (v: string, prev: string[]): string[] => [...prev, v];
-const positiveInt = (name: string) => (v: string): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InputError(`${name}: must be an integer ≥ 1 (got '${v}')`);
-  return n;
-};
 
 export function registerSweep(program: Command): void {
   program

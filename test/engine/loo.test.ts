@@ -4,7 +4,7 @@ import { emptyRegretState, synthesize } from '../../src/engine/synthesis.js';
 import { LOO_INTERPOLATION_MIN } from '../../src/engine/loo.js';
 import { regretWeights, weightedMean } from '../../src/engine/weights.js';
 import { PROFILES, type MechanismParams } from '../../src/engine/params.js';
-import { mulberry32, normal } from '../helpers/rng.js';
+import { seededUniform, normal } from '../helpers/rng.js';
 
 function exactOneOut(R: number[], I: number[], m: number, prm: MechanismParams): number {
   const r = R.filter((_, j) => j !== m);
@@ -49,7 +49,7 @@ describe(`interpolated one-out rebuilds (n ≥ ${LOO_INTERPOLATION_MIN}) equal e
       let worst = 0;
       for (const n of [LOO_INTERPOLATION_MIN, 40, 97, 300]) {
         for (let rep = 0; rep < 3; rep++) {
-          const rng = mulberry32(n * 31 + rep);
+          const rng = seededUniform(n * 31 + rep);
           const I = Array.from({ length: n }, () => 5 + normal(rng));
           const st = emptyRegretState(n, 1);
           st.networkLoss = -1;

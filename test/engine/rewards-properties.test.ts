@@ -15,17 +15,8 @@ import {
   type EpochRewardInput,
   type RewardState,
 } from '../../src/engine/rewards.js';
+import { seededUniform } from '../helpers/rng.js';
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const gauss = (r: () => number) => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
 
 const REF = PROFILES.reference;
@@ -72,7 +63,7 @@ function randomEpoch(
 }
 
 function runEpochs(seed: number, epochs: number, params: MechanismParams, opts: Parameters<typeof randomEpoch>[1] = {}) {
-  const r = mulberry32(seed);
+  const r = seededUniform(seed);
   const g = randomEpoch(r, opts);
   const { nI, nF, nR } = g.input;
   let state: RewardState = initialRewardState(nI, nF, nR);
@@ -132,7 +123,7 @@ describe('random epochs: invariants', () => {
   test('a reputer reporting far from the others ends with a lower listening coefficient than every honest one', () => {
     for (let seed = 100; seed < 130; seed++) {
       for (const prm of [REF, WP]) {
-        const g = randomEpoch(mulberry32(seed), { nR: 6, biased: [seed % 6], bias: 0.7, equalStakes: true });
+        const g = randomEpoch(seededUniform(seed), { nR: 6, biased: [seed % 6], bias: 0.7, equalStakes: true });
         const { outputs: o } = computeEpochRewards(g.input, initialRewardState(g.input.nI, g.input.nF, 6), prm);
         const bad = seed % 6;
         expect(o.listening[bad]).toBeLessThan(1);
@@ -144,7 +135,7 @@ describe('random epochs: invariants', () => {
   test('a reputer reporting far from the others gets the lowest score and the lowest reward per unit stake', () => {
     for (let seed = 200; seed < 240; seed++) {
       for (const prm of [REF, WP]) {
-        const g = randomEpoch(mulberry32(seed), { nR: 6, biased: [seed % 6], bias: 0.7 });
+        const g = randomEpoch(seededUniform(seed), { nR: 6, biased: [seed % 6], bias: 0.7 });
         const { outputs: o } = computeEpochRewards(g.input, initialRewardState(g.input.nI, g.input.nF, 6), prm);
         const bad = seed % 6;
         const perStake = (m: number) => o.reputerRewards[m] / g.input.stakes[m];
@@ -158,7 +149,7 @@ describe('random epochs: invariants', () => {
   });
 
   test('a reputer above the average stake gains no consensus weight from more stake (Ŝ capped at 1)', () => {
-    const r = mulberry32(7);
+    const r = seededUniform(7);
     for (let trial = 0; trial < 50; trial++) {
       const n = 2 + Math.floor(r() * 8);
       const S = Float64Array.from({ length: n }, () => 1 + 100 * r());
@@ -179,7 +170,7 @@ describe('random epochs: invariants', () => {
 
 describe('fast ascent = definitional ascent', () => {
   test('random reports (NaN, caps crossed, equal stakes, zero stakes, up to 40 reputers)', () => {
-    const r = mulberry32(2024);
+    const r = seededUniform(2024);
     let worstA = 0;
     let worstT = 0;
     let worstS = 0;
@@ -208,7 +199,7 @@ describe('fast ascent = definitional ascent', () => {
 
 describe('whitepaper ascent', () => {
   test('analytic d ln T/da agrees with central finite differences', () => {
-    const r = mulberry32(99);
+    const r = seededUniform(99);
     for (let trial = 0; trial < 20; trial++) {
       const nR = 2 + (trial % 6);
       const g = randomEpoch(r, { nI: 2, nF: 2, nR, nanFrac: trial % 2 ? 0.2 : 0, biased: [1], bias: 0.4 });
@@ -229,7 +220,7 @@ describe('whitepaper ascent', () => {
     }
   });
   test('scores are reported at the final coefficients; at most 1/λ iterations', () => {
-    const g = randomEpoch(mulberry32(5), { nI: 3, nF: 2, nR: 5, biased: [2], bias: 0.5 });
+    const g = randomEpoch(seededUniform(5), { nI: 3, nF: 2, nR: 5, biased: [2], bias: 0.5 });
     const { outputs: o } = computeEpochRewards(g.input, initialRewardState(3, 2, 5), WP);
     expect(o.listeningIterations).toBeLessThanOrEqual(20);
     const rep = prepareReports({ n: 5, nObj: objectLayout(3, 2).count, losses: g.input.losses, stakes: g.input.stakes });

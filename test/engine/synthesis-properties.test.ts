@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { emptyRegretState, synthesize, type RegretState } from '../../src/engine/synthesis.js';
 import { regretWeights, weightedMean } from '../../src/engine/weights.js';
 import { PROFILE_SWITCHES, PROFILES, profileParams, type MechanismParams } from '../../src/engine/params.js';
-import { mulberry32, normal } from '../helpers/rng.js';
+import { seededUniform, normal } from '../helpers/rng.js';
 
 const ref = profileParams('reference');
 
@@ -16,7 +16,7 @@ interface Case {
 }
 
 function randomCase(seed: number, opts: { missing?: boolean; spread?: number } = {}): Case {
-  const rng = mulberry32(seed);
+  const rng = seededUniform(seed);
   const nI = 1 + Math.floor(rng() * 8);
   const nF = Math.floor(rng() * 6);
   const nW = nI + nF;
@@ -79,7 +79,7 @@ describe('synthesis properties over random inputs', () => {
   it('a permutation of participants changes nothing', () => {
     for (const seed of seeds) {
       const c = randomCase(seed, { missing: true });
-      const rng = mulberry32(seed * 7);
+      const rng = seededUniform(seed * 7);
       const pi = shuffle(c.nI, rng);
       const pf = shuffle(c.nF, rng);
       const a = synthesize(c, c.state, ref);
@@ -95,8 +95,11 @@ describe('synthesis properties over random inputs', () => {
           expect(close(a.forecastImpliedOneOut[pf[k] * c.nI + pi[j]], b.forecastImpliedOneOut[k * c.nI + j])).toBe(true);
       }
       for (let j = 0; j < c.nI; j++) expect(close(a.networkOneOut[pi[j]], b.networkOneOut[j])).toBe(true);
-      // the CI is order-free except for exact ties, which random data does not produce
-      a.confidence.forEach((v, i) => expect(close(v, b.confidence[i])).toBe(true));
+      // The CI is order-free except among exactly equal values, whose order is participant order (eqs 17–18,
+      // synthesis.md §9). A forecaster with a single inferer reproduces that inference exactly, so skip those.
+      const values = [...Array.from(c.inferences), ...Array.from(a.forecastImplied)].filter((x) => !Number.isNaN(x));
+      if (new Set(values).size === values.length)
+        a.confidence.forEach((v, i) => expect(close(v, b.confidence[i]), `seed ${seed} CI ${i}: ${v} vs ${b.confidence[i]}`).toBe(true));
     }
   });
 

@@ -1,13 +1,8 @@
-// A small seeded PRNG for property tests (mulberry32).
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+// Seeded uniform and normal draws for property tests, from the project's generator (seedrandom).
+import seedrandom from 'seedrandom';
+
+export function seededUniform(seed: number): () => number {
+  return seedrandom(`test/${seed}`);
 }
 
 export function normal(rng: () => number): number {

@@ -16,21 +16,12 @@ import {
   type RewardRow,
   type TaskRow,
 } from '../../src/output/plot.js';
+import { seededUniform } from '../helpers/rng.js';
 
 // ---------------------------------------------------------------------------------------------
 // Deterministic synthetic rows resembling the real outputs
 // ---------------------------------------------------------------------------------------------
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussian(rand: () => number): () => number {
   return () => {
@@ -41,7 +32,7 @@ function gaussian(rand: () => number): () => number {
 }
 
 function lossRows(epochs: number, seeds: number[]): LossRow[] {
-  const g = gaussian(mulberry32(7));
+  const g = gaussian(seededUniform(7));
   const rows: LossRow[] = [];
   for (const seed of seeds) {
     for (let epoch = 0; epoch < epochs; epoch++) {
@@ -60,7 +51,7 @@ function lossRows(epochs: number, seeds: number[]): LossRow[] {
 }
 
 function rewardRows(epochs: number, seeds: number[]): { rewards: RewardRow[]; tasks: TaskRow[] } {
-  const rand = mulberry32(11);
+  const rand = seededUniform(11);
   const g = gaussian(rand);
   const rewards: RewardRow[] = [];
   const tasks: TaskRow[] = [];
