@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --single-threaded-gc
 // allora-sim command-line entry point: parse, call, print. No logic here.
 import { buildProgram } from './program.js';
 import { isInputError } from '../scenario/errors.js';
