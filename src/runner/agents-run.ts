@@ -23,6 +23,8 @@ export interface AgentsRunOptions {
   progress?: ProgressMode;
   resume?: boolean;
   failFast?: boolean;
+  /** How the user continues after an interruption (default: re-run with --resume). */
+  resumeHint?: string;
 }
 
 const num = (c: Cell): number => (typeof c === 'number' ? c : c === null ? NaN : Number(c));
@@ -99,6 +101,7 @@ export async function runReplicates(
     resume: opts.resume,
     failFast: opts.failFast,
     progress: opts.progress,
+    resumeHint: opts.resumeHint,
   });
   const runsDir = join(opts.outDir, '.runs');
   const headers = Array.from({ length: opts.replicates }, (_, r) => readPartHeader(join(runsDir, partFileName(0, r))));

@@ -560,7 +560,14 @@ async function measure(l: Loaded, base: number, seeds: number, o: CheckOptions):
   }
   const tmp = mkdtempSync(join(tmpdir(), 'allora-sim-check-'));
   try {
-    const r = await runReplicates(l.scenario, { outDir: tmp, baseSeed: base, replicates: seeds, threads: o.threads, progress: o.progress ?? 'auto' });
+    const r = await runReplicates(l.scenario, {
+      outDir: tmp,
+      baseSeed: base,
+      replicates: seeds,
+      threads: o.threads,
+      progress: o.progress ?? 'auto',
+      resumeHint: 're-run the check (it keeps nothing between runs)',
+    });
     const metrics: Measured['metrics'] = {};
     for (const m of METRICS) metrics[m.key] = { definition: m.definition, ...metricStats(r.perSeed.map((x) => x[m.key])) };
     return { base, seeds: r.seeds, metrics };
