@@ -1,12 +1,11 @@
 // Part files v2 (src/runner/part.ts): CSV formatting identical to csv-stringify, the header's section
 // layout, and the integrity checks the assembly makes (truncated section, old version, bad layout); the
 // column-union / index slow path of the assembly; a part file that cannot be written stops the sweep.
-import { closeSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { closeSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { stringify } from 'csv-stringify/sync';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { assembleOutputs, commitStaged } from '../../src/runner/assemble.js';
 import { executeTask } from '../../src/runner/execute.js';
 import { buildSweep, pointAt } from '../../src/runner/grid.js';
@@ -21,43 +20,14 @@ import {
   readPartHeader,
   writePartAtomic,
 } from '../../src/runner/part.js';
-import { runMonteCarlo, type MonteCarloOptions } from '../../src/runner/run.js';
+import { runMonteCarlo } from '../../src/runner/run.js';
 import { deriveSeed } from '../../src/runner/seeds.js';
+import { JOB, GRID, tempRoot, opts, csvFiles } from '../helpers/runner-fixture.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const JOB = resolve(here, '../fixtures/fake-job.mjs');
-const GRID = ['fixture.mu=0,10', 'fixture.sigma=1:2:0.5'];
 
-let root: string;
-beforeAll(() => {
-  root = mkdtempSync(join(tmpdir(), 'allora-part-'));
-});
-afterAll(() => {
-  rmSync(root, { recursive: true, force: true });
-});
-let nDir = 0;
-const newDir = (label: string) => join(root, `${label}-${nDir++}`);
+const newDir = tempRoot('allora-part-');
 
-function opts(out: string, extra: Partial<MonteCarloOptions> = {}): MonteCarloOptions {
-  return {
-    scenario: { fixture: { n: 6 } },
-    out,
-    seed: 42,
-    replicates: 3,
-    sweep: buildSweep({ grid: GRID }),
-    runJobModule: JOB,
-    threads: 2,
-    progress: 'quiet',
-    handleSignals: false,
-    ...extra,
-  };
-}
 
-function csvFiles(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.csv')).sort()) out[f] = readFileSync(join(dir, f), 'utf8');
-  return out;
-}
 
 const TRICKY: unknown[] = [
   '',

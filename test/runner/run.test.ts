@@ -1,60 +1,28 @@
 // End-to-end tests of the Monte Carlo runner with the fake job (test/fixtures/fake-job.mjs). The worker
 // threads load the compiled worker from dist/ (built by test/global-setup.ts).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/scenario/errors.js';
 import { buildSweep } from '../../src/runner/grid.js';
 import {
   runMonteCarlo,
   SweepFailedError,
   SweepInterruptedError,
-  type MonteCarloOptions,
   type RunSummary,
 } from '../../src/runner/run.js';
 import { deriveSeed } from '../../src/runner/seeds.js';
+import { JOB, CHILD, GRID, tempRoot, opts, csvFiles } from '../helpers/runner-fixture.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const JOB = resolve(here, '../fixtures/fake-job.mjs');
-const CHILD = resolve(here, '../fixtures/sweep-child.mjs');
 
-let root: string;
-beforeAll(() => {
-  root = mkdtempSync(join(tmpdir(), 'allora-runner-'));
-});
-afterAll(() => {
-  rmSync(root, { recursive: true, force: true });
-});
-let nDir = 0;
-const newDir = (label: string) => join(root, `${label}-${nDir++}`);
+const newDir = tempRoot('allora-runner-');
 
-const GRID = ['fixture.mu=0,10', 'fixture.sigma=1:2:0.5'];
 
-function opts(out: string, extra: Partial<MonteCarloOptions> = {}): MonteCarloOptions {
-  return {
-    scenario: { fixture: { n: 6 } },
-    out,
-    seed: 42,
-    replicates: 3,
-    sweep: buildSweep({ grid: GRID }),
-    runJobModule: JOB,
-    threads: 2,
-    progress: 'quiet',
-    handleSignals: false,
-    ...extra,
-  };
-}
 
-/** name → contents of every final CSV in `dir`. */
-function csvFiles(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.csv')).sort()) out[f] = readFileSync(join(dir, f), 'utf8');
-  return out;
-}
 
 function rows(text: string): string[][] {
   return parse(text, { columns: false }) as string[][];
