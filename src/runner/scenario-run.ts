@@ -67,7 +67,7 @@ export async function runScenarioFile(file: string, o: ScenarioRunOptions): Prom
       profile: (o.profile as 'reference' | 'whitepaper' | undefined) ?? doc.profile,
       figures: o.figures,
     });
-    const lines = res.claims.map((c) => `  ${c.holds ? 'holds   ' : 'FAILS   '} ${c.claim}`);
+    const lines = res.claims.map((c) => `  ${c.holds ? 'holds         ' : 'does NOT hold '} ${c.claim}`);
     return { report: `${doc.name}: ${res.files.length} files → ${outDir}\n${lines.join('\n')}` };
   }
   const set = [...o.set];
@@ -96,7 +96,7 @@ export async function runScenarioFile(file: string, o: ScenarioRunOptions): Prom
   const seeds = summary.seeds;
   const lines = summary.claims.map(
     (c) =>
-      `  ${c.holds ? 'holds   ' : 'FAILS   '} ${c.paper}  [${c.test}; in ${(100 * c.holds_in_share_of_seeds).toFixed(0)}% of seeds]`,
+      `  ${c.holds ? 'holds         ' : 'does NOT hold '} ${c.paper}  [${c.test}; in ${(100 * c.holds_in_share_of_seeds).toFixed(0)}% of seeds]`,
   );
   return {
     report: [`${s.name}: ${seeds.length} run(s), profile ${s.profile} → ${outDir}`, ...notes, ...lines].join('\n'),
