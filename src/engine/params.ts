@@ -16,8 +16,13 @@ export interface MechanismParams {
   alpha: number;
   /** Floor on Σw in weighted means (chain EpsilonSafeDiv). */
   epsilon_safe_div: number;
-  /** Regret any table reads for a worker it has not seen yet (synthesis.md §12). */
+  /** Regret any table reads for a worker it has not seen yet (synthesis.md §12) under the 'fixed' rule, and
+   *  under the other rules while no worker has a regret yet. */
   initial_regret: number;
+  /** How the initial regret of a new worker is set (synthesis.md §12, D10): 'fixed' = `initial_regret`;
+   *  'simulator' = min + (c − 8.25/p)(population σ + ε) of the previous epoch's network regrets (reproduces the
+   *  research simulator's constants); 'chain' = 25 % quantile + (c − 8.25/p)(sample σ + ε) (CalcTopicInitialRegret). */
+  initial_regret_rule: 'fixed' | 'simulator' | 'chain';
   /** Network inference when there is no previous network loss (eq. 4 cannot be evaluated): 'median' of the
    *  inferences (chain, synthesis.md §13) or 'regret_weights' (eqs. 9–11 over the inferers, agents.md #9). */
   no_previous_loss: 'median' | 'regret_weights';
@@ -96,6 +101,7 @@ const SHARED: Omit<
   alpha: 0.1,
   epsilon_safe_div: 1e-7,
   initial_regret: 0,
+  initial_regret_rule: 'simulator',
   no_previous_loss: 'median',
   p_reward_inference: 3,
   p_reward_forecast: 3,
@@ -175,6 +181,7 @@ export const PARAM_SPECS: Record<keyof MechanismParams, ParamSpec> = {
   alpha: { kind: 'number', min: 0, max: 1, minExclusive: true, doc: 'regret EMA α, eq 15' },
   epsilon_safe_div: { kind: 'number', min: 0, doc: 'floor on Σw' },
   initial_regret: { kind: 'number', doc: 'regret of a worker a table has not seen' },
+  initial_regret_rule: { kind: 'enum', values: ['fixed', 'simulator', 'chain'], doc: 'initial regret of a new worker' },
   no_previous_loss: { kind: 'enum', values: ['median', 'regret_weights'], doc: 'network inference with no previous network loss' },
   guard_rails: { kind: 'boolean', doc: 'cap/shift/zero guard rails on normalised regrets' },
   confidence_intervals: { kind: 'enum', values: ['reference', 'whitepaper'], doc: 'CI percentiles and eq-16 shrink' },

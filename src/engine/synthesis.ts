@@ -25,6 +25,7 @@ export type SynthesisParams = Pick<
   | 'guard_rails'
   | 'confidence_intervals'
   | 'initial_regret'
+  | 'initial_regret_rule'
   | 'no_previous_loss'
 >;
 
@@ -237,7 +238,7 @@ export function forecastImpliedWithOneOuts(
 export function synthesize(sub: EpochSubmissions, regrets: RegretState, prm: SynthesisParams): SynthesisResult {
   const { nI, nF } = regrets;
   const nW = nI + nF;
-  const init = prm.initial_regret;
+  const init = initialRegret(regrets, prm);
   const ws = new Workspace(nW + 1);
   const I = sub.inferences;
 
@@ -485,14 +486,14 @@ export function regretEma(x: number, prev: number, alpha: number, initial: numbe
 export function updateRegrets(
   prev: RegretState,
   losses: Float64Array,
-  prm: Pick<MechanismParams, 'alpha' | 'initial_regret'>,
+  prm: InitialRegretParams & Pick<MechanismParams, 'alpha'>,
   seedWithFirst = false,
 ): RegretState {
   const { nI, nF } = prev;
   const nW = nI + nF;
   const L = objectLayout(nI, nF);
   const a = prm.alpha;
-  const init = prm.initial_regret;
+  const init = initialRegret(prev, prm);
   const next = cloneRegretState(prev);
   const workerLoss = (l: number): number => losses[l < nI ? L.inference + l : L.forecastImplied + (l - nI)];
   // `seedWithFirst`: a table entry's first update takes x itself instead of α x + (1 − α) InitialRegret.
@@ -532,6 +533,21 @@ export function updateRegrets(
 
 // ---------------------------------------------------------------------------------------------------------
 // The initial regret of a new worker (synthesis.md §12, D10).
+
+export type InitialRegretParams = Pick<MechanismParams, 'p' | 'c' | 'epsilon' | 'initial_regret' | 'initial_regret_rule'>;
+
+/**
+ * The regret every table reads for a worker it has no regret for yet (synthesis.md §12), from the carried
+ * state: `initial_regret` under the 'fixed' rule; otherwise `topicInitialRegret` over the network regrets of
+ * the workers that have one (the experienced workers), or `initial_regret` while none has. The same value
+ * seeds the first eq-15 update of a new worker.
+ */
+export function initialRegret(state: RegretState, prm: InitialRegretParams): number {
+  if (prm.initial_regret_rule === 'fixed') return prm.initial_regret;
+  const R: number[] = [];
+  for (const r of state.network) if (!Number.isNaN(r)) R.push(r);
+  return R.length === 0 ? prm.initial_regret : topicInitialRegret(R, R.length, prm, prm.initial_regret_rule);
+}
 
 /**
  * Topic initial regret from the network regrets of experienced workers:

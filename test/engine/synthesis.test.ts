@@ -15,6 +15,7 @@ import {
   stakeWeightedLosses,
   synthesize,
   topicInitialRegret,
+  initialRegret,
   updateRegrets,
 } from '../../src/engine/synthesis.js';
 import { profileParams, type MechanismParams } from '../../src/engine/params.js';
@@ -175,7 +176,7 @@ describe('eq 15: regret EMA for every table', () => {
     const nF = 1;
     const L = objectLayout(nI, nF);
     const losses = new Float64Array(L.count).map((_, i) => -1 - i / 10);
-    const next = updateRegrets(emptyRegretState(nI, nF), losses, { alpha: 0.1, initial_regret: 0 });
+    const next = updateRegrets(emptyRegretState(nI, nF), losses, ref);
     const nW = 3;
     // network regret of forecaster 0
     expect(next.network[2]).toBeCloseTo(0.1 * (losses[L.network] - losses[L.forecastImplied]), 15);
@@ -247,7 +248,7 @@ describe('edge cases (synthesis.md §13) and partial participation', () => {
   it('a worker that skips an epoch is left out; a new worker reads the initial regret', () => {
     const s = st(3, 0);
     s.network.set([0.2, 0.1, NaN]); // worker 2 is new
-    const prm: MechanismParams = { ...wp, initial_regret: -0.3 };
+    const prm: MechanismParams = { ...wp, initial_regret: -0.3, initial_regret_rule: 'fixed' };
     const res = synthesize({ inferences: f64(1, NaN, 3), forecasts: new Float64Array(0) }, s, prm);
     expect(res.networkWeights[1]).toBe(0);
     const R = [0.2, -0.3];
@@ -266,6 +267,31 @@ describe('initial regret of a new worker (synthesis.md §12, D10)', () => {
     expect(topicInitialRegret(pick([0]), 1, ref, 'simulator')).toBe(-1.8331309069480215);
     expect(topicInitialRegret(pick([0, 1, 2, 3, 4]), 5, ref, 'simulator')).toBe(-3.0557074373274475);
     expect(topicInitialRegret(pick([0, 1, 2, 3, 4, 7]), 6, ref, 'simulator')).toBe(-3.7780955644806307);
+  });
+  it("a new worker reads the topic initial regret of the carried state, in synthesis and in its first update", () => {
+    // Row 301's state with the forecasters made new: the simulator rule over the old inferers gives the
+    // chain-test constant −3.0557074373274475, exactly as if it were set as a fixed initial regret.
+    const rows = loadGoldenCsv(GOLDEN_SYNTHESIS).rows;
+    const g = rows.find((r) => r.epoch === 301)!;
+    const h = rows.find((r) => r.epoch === 302)!;
+    const nI = 5;
+    const nF = 3;
+    const st = emptyRegretState(nI, nF);
+    for (let l = 0; l < nI; l++) st.network[l] = g[`inference_regret_worker_${l}`];
+    for (let j = 0; j < nI; j++) st.naive[j] = g[`naive_inference_regret_worker_${j}`];
+    st.networkLoss = g.network_loss;
+    const sub = {
+      inferences: Float64Array.from({ length: nI }, (_, j) => h[`inference_${j}`]),
+      forecasts: Float64Array.from({ length: nF * nI }, (_, i) => h[`forecasted_loss_${Math.floor(i / nI)}_for_${i % nI}`]),
+    };
+    const fixed: MechanismParams = { ...ref, initial_regret_rule: 'fixed', initial_regret: -3.0557074373274475 };
+    expect(initialRegret(st, ref)).toBe(-3.0557074373274475);
+    expect(synthesize(sub, st, ref)).toEqual(synthesize(sub, st, fixed));
+    const L = objectLayout(nI, nF);
+    const losses = new Float64Array(L.count).map((_, i) => -2 - i / 50);
+    expect(updateRegrets(st, losses, ref)).toEqual(updateRegrets(st, losses, fixed));
+    // and with no experienced worker at all, `initial_regret` (0 by default) as the chain does
+    expect(initialRegret(emptyRegretState(2, 1), ref)).toBe(0);
   });
   it('the chain rule: 0.25 quantile + (c − 8.25/p)(sample std + ε); 0 with no experienced worker', () => {
     const v = f64(1, 2, 3, 4, 5);

@@ -98,8 +98,9 @@ describe('loading', () => {
     expect(s.ground_truth).toEqual(d.ground_truth);
     expect(s.emission).toEqual(d.emission);
     expect(s.switches).toEqual(d.switches);
-    // The reference profile, with agents.md #9's first-epoch rule (plain means before any network loss).
-    expect(s.mechanism).toEqual({ ...PROFILES.reference, no_previous_loss: 'regret_weights' });
+    // The reference profile, with agents.md #8–9's first epochs (initial regrets 0, plain means before any
+    // network loss).
+    expect(s.mechanism).toEqual({ ...PROFILES.reference, no_previous_loss: 'regret_weights', initial_regret_rule: 'fixed' });
   });
 });
 
