@@ -22,7 +22,7 @@ import {
 } from '../../src/runner/part.js';
 import { runMonteCarlo } from '../../src/runner/run.js';
 import { deriveSeed } from '../../src/runner/seeds.js';
-import { JOB, GRID, tempRoot, opts, csvFiles } from '../helpers/runner-fixture.js';
+import { JOB, GRID, tempRoot, opts, csvFiles, rejection } from '../helpers/runner-fixture.js';
 
 
 const newDir = tempRoot('allora-part-');
@@ -156,15 +156,6 @@ describe('part CSV formatting', () => {
 function mkdirp(dir: string): string {
   mkdirSync(dir, { recursive: true });
   return dir;
-}
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('assembly from part files', () => {

@@ -15,7 +15,7 @@ import {
   type RunSummary,
 } from '../../src/runner/run.js';
 import { deriveSeed } from '../../src/runner/seeds.js';
-import { JOB, CHILD, GRID, tempRoot, opts, csvFiles } from '../helpers/runner-fixture.js';
+import { JOB, CHILD, GRID, tempRoot, opts, csvFiles, rejection } from '../helpers/runner-fixture.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -26,15 +26,6 @@ const newDir = tempRoot('allora-runner-');
 
 function rows(text: string): string[][] {
   return parse(text, { columns: false }) as string[][];
-}
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('runMonteCarlo', () => {
