@@ -1,4 +1,4 @@
-// The synthetic participants of whitepaper §3.3 (spec/agents.md): N_i inferers, N_f forecasters (forecaster
+// The synthetic participants of whitepaper §3.3 (docs/agents.md): N_i inferers, N_f forecasters (forecaster
 // k is worker k, the same worker as inferer k when k < N_i), N_r reputers, the ground truth and the topic
 // emission of Figure 3. Losses are MSE; every loss exchanged is a log10 value.
 //

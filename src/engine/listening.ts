@@ -1,8 +1,8 @@
-// Reputer consensus and listening coefficients — whitepaper §4.1, eqs 30–35 (spec: shared/spec/rewards.md §3.6–3.7).
+// Reputer consensus and listening coefficients — whitepaper §4.1, eqs 30–35 (spec: docs/rewards.md §3.6–3.7).
 //
 // Conventions
 // - The report matrix `losses` is N_r × N_obj, row-major (row m = reputer m's log10 losses, eq 31); NaN = missing.
-// - Missing values (chain semantics, rewards.md §3.6): excluded from the consensus mean of their object (the mean
+// - Missing values (chain semantics, docs/rewards.md §3.6): excluded from the consensus mean of their object (the mean
 //   is re-normalised over the reputers that reported it); in the distance of eq 33 a missing value is replaced by
 //   the object's "most distant" reported value, i.e. the one farthest below the consensus. That value is the
 //   minimum reported value of the object, whatever a is (argmax_n (C_j − R_nj) = argmin_n R_nj), so it is fixed
@@ -547,7 +547,7 @@ export interface ListeningResult {
   /** Post-update coefficients a_m, carried to the next epoch. */
   coefficients: Float64Array;
   /** Reported reputer scores T_m: 'reference' — evaluated at the coefficients at the START of the last
-   *  iteration (rewards.md §3.7); 'whitepaper' — at the final coefficients. */
+   *  iteration (docs/rewards.md §3.7); 'whitepaper' — at the final coefficients. */
   scores: Float64Array;
   /** Reported adjusted stakes Ŝ_m, at the same coefficients as `scores`. */
   adjustedStakes: Float64Array;
@@ -561,7 +561,7 @@ export interface ListeningOptions {
   method?: 'fast' | 'naive';
 }
 
-/** Applies the step and the min-stake-fraction floor (eq 35, rewards.md §3.7); returns false to stop. */
+/** Applies the step and the min-stake-fraction floor (eq 35, docs/rewards.md §3.7); returns false to stop. */
 function applyStep(
   a: Float64Array,
   old: Float64Array,
@@ -597,7 +597,7 @@ function applyStep(
 }
 
 /**
- * Reference ascent, exactly rewards.md §3.7: ≤ gd_max_iters iterations; g_l = (1 − obj/obj₂)/δ with
+ * Reference ascent, exactly docs/rewards.md §3.7: ≤ gd_max_iters iterations; g_l = (1 − obj/obj₂)/δ with
  * obj₂ = Σ S T at a + δ e_l, δ = gd_fd_step (−δ when a_l == 1 exactly); clip to [0, 1]; floor interpolation;
  * stop when max |Δa|/λ < gd_threshold. Reported T, Ŝ are those at the start of the last iteration. // eq 35
  */
@@ -739,7 +739,7 @@ export function relativeGradient(rep: PreparedReports, a: Float64Array, params: 
 }
 
 /**
- * Whitepaper ascent (rewards.md §5 item 8, text read literally): a ← clip(a + λ d ln T/da, 0, 1) with the analytic
+ * Whitepaper ascent (docs/rewards.md §5 item 8, text read literally): a ← clip(a + λ d ln T/da, 0, 1) with the analytic
  * relative gradient, up to round(1/λ) iterations, stopping when the largest gradient component that can still
  * move a coefficient (i.e. ignoring components pushing a coefficient at 0 or 1 outwards) is below gd_threshold;
  * the same 0.5-floor interpolation; scores and adjusted stakes at the final coefficients. // eq 35

@@ -1,4 +1,4 @@
-// Leave-one-out rebuilds of a forecast-implied inference (synthesis.md §8, D6) in O(n·K) instead of O(n²).
+// Leave-one-out rebuilds of a forecast-implied inference (docs/synthesis.md §8, D6) in O(n·K) instead of O(n²).
 //
 // Leaving inferer t out of forecaster k's set changes only the normalisation of the forecasted regrets:
 // x_i = R_i·u_t with u_t = 1/(σ_{−t} + ε) (and, when the guard rails shift, the maximum). So every rebuild is

@@ -1,5 +1,5 @@
 // Mechanism parameters and the two profiles (`reference`, `whitepaper`).
-// Every difference between the profiles is its own named switch (see ../shared/spec/README.md); a scenario
+// Every difference between the profiles is its own named switch (see docs/mechanism.md); a scenario
 // or `--set key=value` may flip any one of them.
 
 export type ProfileName = 'reference' | 'whitepaper';
@@ -16,17 +16,17 @@ export interface MechanismParams {
   alpha: number;
   /** Floor on Σw in weighted means (chain EpsilonSafeDiv). */
   epsilon_safe_div: number;
-  /** Regret any table reads for a worker it has not seen yet (synthesis.md §12) under the 'fixed' rule, and
+  /** Regret any table reads for a worker it has not seen yet (docs/synthesis.md §12) under the 'fixed' rule, and
    *  under the other rules while no worker has a regret yet. */
   initial_regret: number;
-  /** How the initial regret of a new worker is set (synthesis.md §12, D10): 'fixed' = `initial_regret`;
+  /** How the initial regret of a new worker is set (docs/synthesis.md §12, D10): 'fixed' = `initial_regret`;
    *  'simulator' = min + (c − 8.25/p)(population σ + ε) of the previous epoch's network regrets (reproduces the
    *  research simulator's constants); 'chain' = 25 % quantile + (c − 8.25/p)(sample σ + ε) (CalcTopicInitialRegret). */
   initial_regret_rule: 'fixed' | 'simulator' | 'chain';
   /** Network inference when there is no previous network loss (eq. 4 cannot be evaluated): 'median' of the
-   *  inferences (chain, synthesis.md §13) or 'regret_weights' (eqs. 9–11 over the inferers, agents.md #9). */
+   *  inferences (chain, docs/synthesis.md §13) or 'regret_weights' (eqs. 9–11 over the inferers, docs/agents.md #9). */
   no_previous_loss: 'median' | 'regret_weights';
-  /** Switch: cap / shift / zero guard rails on normalised regrets (synthesis.md §3, D2). */
+  /** Switch: cap / shift / zero guard rails on normalised regrets (docs/synthesis.md §3, D2). */
   guard_rails: boolean;
   /** Switch: confidence intervals — 'reference': 5 percentiles incl. median, no eq-16 shrink;
    *  'whitepaper': 4 percentiles with the eq-16 1/√N shrink. */
@@ -48,7 +48,7 @@ export interface MechanismParams {
   sigma_window_size: number;
   /** Switch: σ(T) < ε — 'uniform': all mapped scores equal; 'formula': eq 29 as written. */
   sigma_below_epsilon: 'uniform' | 'formula';
-  /** Switch: listening coefficients (eqs 34–35) — 'reference' or 'whitepaper' (see rewards.md §5.8). */
+  /** Switch: listening coefficients (eqs 34–35) — 'reference' or 'whitepaper' (see docs/rewards.md §5.8). */
   listening: 'reference' | 'whitepaper';
   /** λ, learning rate of the listening-coefficient ascent (eq 35). */
   lambda: number;
@@ -148,7 +148,7 @@ export const PROFILES: Record<ProfileName, MechanismParams> = {
   },
 };
 
-/** The switches that name profile differences (spec/README.md table), in table order. */
+/** The switches that name profile differences (docs/mechanism.md table), in table order. */
 export const PROFILE_SWITCHES = [
   'guard_rails',
   'confidence_intervals',

@@ -1,4 +1,4 @@
-// Reward engine — whitepaper §4, eqs 22–47 (authoritative spec: shared/spec/rewards.md).
+// Reward engine — whitepaper §4, eqs 22–47 (authoritative spec: docs/rewards.md).
 //
 // Pure functions: typed arrays in, typed arrays / plain records out; no I/O, no randomness.
 //
@@ -18,7 +18,7 @@
 //   (f⁺, N = 1 cases, N_r of eq 30, N of eq 38) is the number taking part. Non-participants get NaN scores /
 //   fractions, zero rewards, and their carried state (a_m, smoothed fraction) is left unchanged.
 //
-// ── Order (rewards.md §2) ─────────────────────────────────────────────────────────────────────────────────────
+// ── Order (docs/rewards.md §2) ─────────────────────────────────────────────────────────────────────────────────────
 //   network losses → reputer ascent, scores, adjusted stakes → worker scores → w, w̃, H → u, ũ, F → v, ṽ, G →
 //   τ, χ, γ → U, V, W → individual rewards → stake update. The current scores join the σ window before σ.
 
@@ -128,7 +128,7 @@ export function workerScores(ell: Float64Array, L: ObjectLayout, params: Pick<Me
 
 export type SigmaParams = Pick<MechanismParams, 'sigma_window' | 'sigma_window_size'>;
 
-/** The σ(T) sample list (rewards.md §3.4). 'samples': the current scores in participant order, then earlier
+/** The σ(T) sample list (docs/rewards.md §3.4). 'samples': the current scores in participant order, then earlier
  *  epochs newest → oldest, each in participant order, stopping at `sigma_window_size` samples. 'epochs': all
  *  scores of the current epoch and the `sigma_window_size − 1` before it. `history` is newest first. // eq 29 */
 export function scoreWindow(current: ArrayLike<number>, history: readonly ArrayLike<number>[], params: SigmaParams): Float64Array {

@@ -1,4 +1,4 @@
-// Inference synthesis — whitepaper §3.1–3.2, eqs. 3–19, as ../shared/spec/synthesis.md settles it.
+// Inference synthesis — whitepaper §3.1–3.2, eqs. 3–19, as docs/synthesis.md settles it.
 // Pure functions: typed arrays in, typed arrays / plain records out. No I/O, no randomness.
 //
 // Indexing: N_i inferers j, N_f forecasters k; a worker index l runs over inferers first (0..N_i−1), then
@@ -144,7 +144,7 @@ function combine(ws: Workspace, n: number, prm: SynthesisParams): number {
 
 /**
  * Forecast-implied inference of one forecaster — eq. 3 with weights of eqs. 5–8 — and all its one-out
- * rebuilds (synthesis.md §8, D6): leaving inferer j out re-normalises the forecasted regrets over the rest.
+ * rebuilds (docs/synthesis.md §8, D6): leaving inferer j out re-normalises the forecasted regrets over the rest.
  * The leave-one-out standard deviation and maximum come from running sums (mean/M2 removal and the top two
  * regrets). Below LOO_INTERPOLATION_MIN inferers each rebuild is one exact pass over the rest (O(n²) per
  * forecaster); above it the rebuilds are evaluated from Chebyshev interpolants of the weight sums in the
@@ -532,12 +532,12 @@ export function updateRegrets(
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// The initial regret of a new worker (synthesis.md §12, D10).
+// The initial regret of a new worker (docs/synthesis.md §12, D10).
 
 export type InitialRegretParams = Pick<MechanismParams, 'p' | 'c' | 'epsilon' | 'initial_regret' | 'initial_regret_rule'>;
 
 /**
- * The regret every table reads for a worker it has no regret for yet (synthesis.md §12), from the carried
+ * The regret every table reads for a worker it has no regret for yet (docs/synthesis.md §12), from the carried
  * state: `initial_regret` under the 'fixed' rule; otherwise `topicInitialRegret` over the network regrets of
  * the workers that have one (the experienced workers), or `initial_regret` while none has. The same value
  * seeds the first eq-15 update of a new worker.

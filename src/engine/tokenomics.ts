@@ -1,11 +1,11 @@
 // Allora tokenomics, whitepaper §5 (eqs 48–58), as pure functions: no I/O, no randomness.
-// The formulas and their order follow ../shared/spec/tokenomics.md, which settles what the text leaves open
+// The formulas and their order follow docs/tokenomics.md, which settles what the text leaves open
 // and reproduces the reference simulator's rows (the "smoothing" setup of Figure 4).
 //
 // One step is one calendar month (N_epochs = 1 in eq 48); amounts are ALLO as float64.
 
 // ------------------------------------------------------------------------------------------------------------
-// Holder classes, vesting and staking behaviour (tokenomics.md §2) — as data.
+// Holder classes, vesting and staking behaviour (docs/tokenomics.md §2) — as data.
 
 /** When a class's allocation enters circulation. */
 export type Vesting =
@@ -30,7 +30,7 @@ export interface HolderClass {
   staked_fraction: number;
 }
 
-/** Fees flowing into the treasury (tokenomics.md §7; Figure 4, setup 3). */
+/** Fees flowing into the treasury (docs/tokenomics.md §7; Figure 4, setup 3). */
 export interface FeeModel {
   /** 'none': no treasury inflow (the reference rows); 'unstaked_fraction': F_i = rate · (N_circ − N_staked). */
   model: 'none' | 'unstaked_fraction';
@@ -82,7 +82,7 @@ export function vestedFraction(cls: HolderClass, month: number): number {
   return unlocked / cls.allocation;
 }
 
-/** Tokens of a class that enter circulation in month m: A_c · (V(m) − V(m−1)) (tokenomics.md §2). */
+/** Tokens of a class that enter circulation in month m: A_c · (V(m) − V(m−1)) (docs/tokenomics.md §2). */
 export function unlockedAmount(cls: HolderClass, month: number): number {
   if (cls.treasury) return 0;
   const v = cls.vesting;
@@ -176,7 +176,7 @@ export function emissionSplit(fV: number, emission: number): { validators: numbe
 
 /** E_v,i = f_v E_i · S_v,i / Σ_v S_v,i. // eq. 55
  *  `normaliser` defaults to Σ_v S_v,i (consistent: the rewards sum to f_v E_i). The reference simulator divides by
- *  the stakes before last month's rewards were restaked (tokenomics.md §6.2); pass that sum to reproduce it. */
+ *  the stakes before last month's rewards were restaked (docs/tokenomics.md §6.2); pass that sum to reproduce it. */
 export function validatorRewards(fV: number, emission: number, stakes: number[], normaliser?: number): number[] {
   const sum = normaliser ?? stakes.reduce((a, b) => a + b, 0);
   if (!(sum > 0)) return stakes.map(() => 0);
@@ -215,7 +215,7 @@ export function decayedFeeRevenue(prev: number, fees: number, epochsPerWeek: num
 }
 
 // ------------------------------------------------------------------------------------------------------------
-// Treasury: fees in, emission out, minting only for the shortfall (tokenomics.md §7).
+// Treasury: fees in, emission out, minting only for the shortfall (docs/tokenomics.md §7).
 
 /** T = balance (liquid: collected fees) + unminted (what may still be minted). */
 export interface Treasury {
@@ -247,7 +247,7 @@ export function feeRevenue(fees: FeeModel, circulating: number, staked: number):
 }
 
 // ------------------------------------------------------------------------------------------------------------
-// The monthly holder ledger (tokenomics.md §3).
+// The monthly holder ledger (docs/tokenomics.md §3).
 
 export interface LedgerState {
   /** Month of the row this state closes (0 = genesis). */
@@ -356,7 +356,7 @@ export function genesisState(
   return { state, outcome };
 }
 
-/** One month i ≥ 1 of the holder ledger (tokenomics.md §3, in that order):
+/** One month i ≥ 1 of the holder ledger (docs/tokenomics.md §3, in that order):
  *  unlock → emission state → target (eq 49) → cap (eqs 50–52) → smoothing (eq 53) → E_i (eq 48) → fees and
  *  treasury → split (eqs 55–56) → rewards to the classes. `xiMax` and `fStakersCap` come from the profile
  *  switches (`yield_cap`, `f_stakers`). */

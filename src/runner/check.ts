@@ -27,7 +27,7 @@
 // runs) and the mechanism (profile and mechanism parameters) — a change of the mechanism, whether by `--set`,
 // in the scenario file or in the code's profile defaults, is what the check exists to detect, so it must
 // reach the comparison, not stop at "mismatched baseline". Participants, ground truth, emission model,
-// epochs, warm-up and the agents.md switches are in the fingerprint: a baseline made for another experiment is
+// epochs, warm-up and the docs/agents.md switches are in the fingerprint: a baseline made for another experiment is
 // an InputError (exit 2). For tokenomics scenarios the experiment is the list of setups and the number of
 // months (every parameter of the token model is mechanism); the ledger is deterministic for a given seed, so
 // `check` reruns the baseline's seed once and the band is the float floor alone.

@@ -1,5 +1,5 @@
 // Key names: closest-key suggestions for unknown keys, and the short aliases (the paper's symbols, the bare
-// mechanism parameter names, the agents.md switch names) accepted by `--set` and by sweeps.
+// mechanism parameter names, the docs/agents.md switch names) accepted by `--set` and by sweeps.
 
 import { PARAM_SPECS } from '../engine/params.js';
 
@@ -59,7 +59,7 @@ export interface Alias {
 
 /**
  * The paper's short symbols (and a few spelled-out names) accepted wherever a scenario key is. In addition,
- * every mechanism parameter name (`guard_rails`, `sigma_window`, …) and every agents.md switch name
+ * every mechanism parameter name (`guard_rails`, `sigma_window`, …) and every docs/agents.md switch name
  * (`ln_reading`, `fc_expected`, …) is accepted bare; see `resolveKey`.
  */
 export const ALIASES: readonly Alias[] = [
@@ -85,7 +85,7 @@ export const ALIASES: readonly Alias[] = [
   { alias: 'xp_floor', path: 'participants.experience.floor', doc: 'asymptote ½ of f_xp, eq 20' },
 ];
 
-/** agents.md switch names, accepted bare (`--set fc_expected=true`). */
+/** docs/agents.md switch names, accepted bare (`--set fc_expected=true`). */
 export const SWITCH_NAMES = [
   'ln_reading',
   'fc_expected',

@@ -1,4 +1,4 @@
-// Reading and validating a replay file (../shared/golden/README.md): sizes from the header, every value
+// Reading and validating a replay file (docs/replay-format.md): sizes from the header, every value
 // numeric and finite or empty (= did not submit). Any problem is one InputError line naming the file, the
 // row and the column.
 

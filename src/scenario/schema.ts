@@ -53,7 +53,7 @@ export interface ReputersConfig {
   /** EMA weight α_m = min(1, base^N(alpha_log_mean, alpha_log_dispersion)). */
   alpha_log_mean: number;
   alpha_log_dispersion: number;
-  /** Initial stake S_m = 10^N(stake_log_mean, stake_log_dispersion) (always base 10, agents.md #12). */
+  /** Initial stake S_m = 10^N(stake_log_mean, stake_log_dispersion) (always base 10, docs/agents.md #12). */
   stake_log_mean: number;
   stake_log_dispersion: number;
 }
@@ -89,7 +89,7 @@ export interface EmissionConfig {
   s: number;
 }
 
-/** The agents.md alternatives, each off by default (the base choice). */
+/** The docs/agents.md alternatives, each off by default (the base choice). */
 export interface AgentSwitches {
   /** #1: read the §3.3 log-means/dispersions as natural logs (default: base 10). */
   ln_reading: boolean;
@@ -193,9 +193,9 @@ export const SCENARIO_SPEC: SectionSpec = section('An allora-sim scenario.', {
   epochs: num(1000, 'Number of epochs N_e.', { min: 1, integer: true }),
   warmup: num(0, 'Epochs left out of the summary metrics (must be < epochs).', { min: 0, integer: true }),
   runs: num(1, 'Number of independent Monte Carlo realisations.', { min: 1, integer: true }),
-  profile: oneOf(['reference', 'whitepaper'], 'reference', 'Mechanism profile: the base of `mechanism:` (spec/README.md). --profile overrides it.'),
+  profile: oneOf(['reference', 'whitepaper'], 'reference', 'Mechanism profile: the base of `mechanism:` (docs/mechanism.md). --profile overrides it.'),
   mechanism: mechanismSection(),
-  participants: section('The synthetic participants of §3.3 (agents.md).', {
+  participants: section('The synthetic participants of §3.3 (docs/agents.md).', {
     inferers: section('Workers doing the inference task.', {
       count: num(3, 'N_i.', { min: 1, integer: true }),
       error_log_mean: num(-0.7, 'Log-mean of the inference error (error = 10^N(μ, σ); 10^−0.7 = 0.2).'),
@@ -221,7 +221,7 @@ export const SCENARIO_SPEC: SectionSpec = section('An allora-sim scenario.', {
       bias_dispersion: num(0.05, 'Dispersion of the logarithmic reporting bias (normal, mean 0).', { min: 0 }),
       alpha_log_mean: num(-1.523, 'Log-mean of the reputer EMA weight α_m (10^−1.523 = 0.03; capped at 1).'),
       alpha_log_dispersion: num(0.301, 'Log-dispersion of α_m.', { min: 0 }),
-      stake_log_mean: num(0, 'Initial stake = 10^N(stake_log_mean, stake_log_dispersion) (agents.md #12).'),
+      stake_log_mean: num(0, 'Initial stake = 10^N(stake_log_mean, stake_log_dispersion) (docs/agents.md #12).'),
       stake_log_dispersion: num(0.1, 'Log-dispersion of the initial stakes.', { min: 0 }),
     }),
     experience: section('Experience factor f_xp(i) = floor + (1 − floor)·e^(−rate·i), eq 20.', {
@@ -229,19 +229,19 @@ export const SCENARIO_SPEC: SectionSpec = section('An allora-sim scenario.', {
       floor: num(0.5, 'Asymptotic value.', { min: 0, max: 1 }),
     }),
   }),
-  ground_truth: section('The ground-truth stream (agents.md #2; every loss is independent of it).', {
+  ground_truth: section('The ground-truth stream (docs/agents.md #2; every loss is independent of it).', {
     model: oneOf(['ar1', 'zero', 'randomwalk'], 'ar1', 'ar1: Y = rho·Y₋₁ + sigma·N(0,1); randomwalk: Y = Y₋₁ + sigma·N(0,1); zero: Y = 0.'),
     rho: num(0.8, 'AR(1) coefficient.', { min: -1, max: 1 }),
     sigma: num(0.1, 'Innovation dispersion.', { min: 0 }),
     initial: num(0, 'Y before the first epoch.'),
   }),
-  emission: section('Topic emission per epoch (Figure 3, agents.md #11).', {
+  emission: section('Topic emission per epoch (Figure 3, docs/agents.md #11).', {
     model: oneOf(['stochastic', 'constant'], 'stochastic', 'stochastic: E = Ebar·exp(x − s²/2) with x a stationary AR(1); constant: E = Ebar.'),
     per_stake: num(0.004, 'Ebar as a fraction of the initial total reputer stake.', { min: 0 }),
     rho: num(0.9, 'AR(1) coefficient of x.', { min: -1, max: 1, minExclusive: true, maxExclusive: true }),
     s: num(0.2, 'Stationary dispersion of x.', { min: 0 }),
   }),
-  switches: section('The alternatives of agents.md, each off by default.', {
+  switches: section('The alternatives of docs/agents.md, each off by default.', {
     ln_reading: bool(false, '#1: natural-log reading of the §3.3 log-means/dispersions.'),
     fc_expected: bool(false, '#4: forecasts perturb the expected loss σ² + μ² instead of the realized one.'),
     fc_outperf: bool(false, "#5: the outperforming worker's forecasting error and bias are also scaled."),

@@ -1,5 +1,5 @@
 // The `tokenomics:` section of a scenario (whitepaper §5, Figure 4): its type, its defaults (the reference
-// simulator's genesis allocation and parameters, ../shared/spec/tokenomics.md §2 and §4) and its validation.
+// simulator's genesis allocation and parameters, docs/tokenomics.md §2 and §4) and its validation.
 // Every error is an InputError of one line: `<file>: <key path>: <problem> (allowed: <range>)`.
 //
 // A `kind: tokenomics` document (scenarios/figure4.yaml; the loader hands it whole to `validateTokenomicsFile`):
@@ -72,7 +72,7 @@ export interface ValidatorModel {
   /** Stake of a joining validator. */
   stake: ParetoSpec;
   /** Normaliser of eq 55: 'consistent' Σ_v S_v,i (rewards sum to f_v E_i); 'stale' the reference simulator's
-   *  sum before last month's rewards were restaked (tokenomics.md §6.2). */
+   *  sum before last month's rewards were restaked (docs/tokenomics.md §6.2). */
   normaliser: 'consistent' | 'stale';
 }
 
@@ -108,7 +108,7 @@ const linear = (at_genesis: number, cliff_months: number, end_months: number): V
   end_months,
 });
 
-/** The reference simulator's genesis allocation (tokenomics.md §2) and parameters (§4). */
+/** The reference simulator's genesis allocation (docs/tokenomics.md §2) and parameters (§4). */
 export function defaultTokenomics(): TokenomicsParams {
   const investors = linear(0, 12, 36);
   return {

@@ -1,4 +1,4 @@
-// Reward-state and reward-column helpers of the replay format (../shared/golden/README.md): reading a row's
+// Reward-state and reward-column helpers of the replay format (docs/replay-format.md): reading a row's
 // reward inputs and carried state, and naming an epoch's reward outputs. Rows are plain records
 // column → number (empty cell = NaN).
 

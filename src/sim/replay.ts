@@ -1,4 +1,4 @@
-// Replay: recorded topic rows through the exact mechanism (../shared/golden/README.md, "The replay contract").
+// Replay: recorded topic rows through the exact mechanism (docs/replay-format.md, "The replay contract").
 // Row 0 is the carried state; every later row is recomputed from its own inputs and the carried state — the
 // state computed here (`carry: 'computed'`) or the previous input row's (`carry: 'input'`).
 

@@ -1,9 +1,9 @@
 // The epoch loop of the whitepaper's numerical experiment (§3.3, §4; Figures 2 and 3):
 // agents → engine (synthesis, reported losses, regrets, rewards, stake growth) → rows.
 //
-// Timing follows the reference rows (agents.md): epoch i synthesises with the state of epoch i−1, and the
+// Timing follows the reference rows (docs/agents.md): epoch i synthesises with the state of epoch i−1, and the
 // losses of epoch i−1's objects are reported in epoch i. Rewards (and emission) start at the first epoch whose
-// reports cover every object (agents.md #10).
+// reports cover every object (docs/agents.md #10).
 
 import { createPopulation } from '../agents/index.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -95,7 +95,7 @@ export function simulate(s: Scenario, seed: number, sinks: RowSinks): RunAccumul
     // Synthesis with the state of epoch − 1 (eqs. 3–19).
     let state = regrets;
     if (bootstrap && Number.isNaN(state.networkLoss)) {
-      // agents.md #9 alternative: a surrogate previous network loss, the median forecasted log loss.
+      // docs/agents.md #9 alternative: a surrogate previous network loss, the median forecasted log loss.
       const f = Array.from(sub.forecasts).filter(Number.isFinite).sort((a, b) => a - b);
       if (f.length) state = { ...state, networkLoss: f[f.length >> 1] };
     }
@@ -128,7 +128,7 @@ export function simulate(s: Scenario, seed: number, sinks: RowSinks): RunAccumul
       const losses = stakeWeightedLosses(reports, stakes, L.count);
       regrets = updateRegrets(regrets, losses, prm, bootstrap);
 
-      // Rewards from the first epoch whose reports cover every object (agents.md #10).
+      // Rewards from the first epoch whose reports cover every object (docs/agents.md #10).
       if (!rewardsStarted) rewardsStarted = losses.every((l) => !Number.isNaN(l));
       if (rewardsStarted) {
         const E = pop.emission(epoch);

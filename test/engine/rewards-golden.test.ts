@@ -1,4 +1,4 @@
-// The reference rows (epochs 300–303) reproduced by the reward engine, stepwise (rewards.md §6): the state of row t
+// The reference rows (epochs 300–303) reproduced by the reward engine, stepwise (docs/rewards.md §6): the state of row t
 // is carried from golden row t−1, the σ score history is computed from the rows' own losses. Tolerance 1e-9 relative.
 import { describe, expect, test } from 'vitest';
 import { PROFILES } from '../../src/engine/params.js';
@@ -25,7 +25,7 @@ const TOL = 1e-9;
 const REF = PROFILES.reference;
 const { rows } = loadGoldenCsv(GOLDEN_SYNTHESIS);
 
-/** Reward column families and the first epoch (row index) from which each is reproducible (rewards.md §6). */
+/** Reward column families and the first epoch (row index) from which each is reproducible (docs/rewards.md §6). */
 const FAMILIES: { name: string; from: number; match: (c: string) => boolean }[] = [
   { name: 'worker scores, 𝒯', from: 0, match: (c) => /^(inferer_score_|forecaster_score_\d)/.test(c) || c === 'forecaster_task_score' },
   {

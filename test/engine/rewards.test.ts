@@ -1,5 +1,5 @@
 // Hand-checked cases, one (or a few) per equation of whitepaper §4 (eqs 22–47), and the edge cases of
-// rewards.md §4. Expected numbers are written out or computed here with plain arithmetic, never by the code
+// docs/rewards.md §4. Expected numbers are written out or computed here with plain arithmetic, never by the code
 // under test.
 import { describe, expect, test } from 'vitest';
 import { PROFILES } from '../../src/engine/params.js';
@@ -315,7 +315,7 @@ describe('eqs 42–47', () => {
   });
 });
 
-// ─────────────────────────── edge cases of rewards.md §4 through the whole epoch ───────────────────────────
+// ─────────────────────────── edge cases of docs/rewards.md §4 through the whole epoch ───────────────────────────
 
 function epochInput(nI: number, nF: number, R: number[][], S: number[], E = 1000): EpochRewardInput {
   const L = objectLayout(nI, nF);
@@ -333,7 +333,7 @@ function lossRow(nI: number, nF: number, base: number, shift = 0): number[] {
   return r;
 }
 
-describe('edge cases (rewards.md §4)', () => {
+describe('edge cases (docs/rewards.md §4)', () => {
   test('one inferer, no forecasters: T = 0, u = 1, F = constant, G = 0, V = 0, U + W = E', () => {
     const inp = epochInput(1, 0, [lossRow(1, 0, -2), lossRow(1, 0, -2, 0.02)], [10, 20]);
     const { outputs: o } = computeEpochRewards(inp, initialRewardState(1, 0, 2), REF);

@@ -96,7 +96,7 @@ describe('synthesis properties over random inputs', () => {
       }
       for (let j = 0; j < c.nI; j++) expect(close(a.networkOneOut[pi[j]], b.networkOneOut[j])).toBe(true);
       // The CI is order-free except among exactly equal values, whose order is participant order (eqs 17–18,
-      // synthesis.md §9). A forecaster with a single inferer reproduces that inference exactly, so skip those.
+      // docs/synthesis.md §9). A forecaster with a single inferer reproduces that inference exactly, so skip those.
       const values = [...Array.from(c.inferences), ...Array.from(a.forecastImplied)].filter((x) => !Number.isNaN(x));
       if (new Set(values).size === values.length)
         a.confidence.forEach((v, i) => expect(close(v, b.confidence[i]), `seed ${seed} CI ${i}: ${v} vs ${b.confidence[i]}`).toBe(true));

@@ -1,4 +1,4 @@
-// Hand-checked cases for each synthesis equation, the edge cases of synthesis.md §13, and the initial regret.
+// Hand-checked cases for each synthesis equation, the edge cases of docs/synthesis.md §13, and the initial regret.
 import { describe, expect, it } from 'vitest';
 import {
   potential,
@@ -203,7 +203,7 @@ describe('eq 15: regret EMA for every table', () => {
   });
 });
 
-describe('edge cases (synthesis.md §13) and partial participation', () => {
+describe('edge cases (docs/synthesis.md §13) and partial participation', () => {
   const st = (nI: number, nF: number, prevLoss = -1) => {
     const s = emptyRegretState(nI, nF);
     s.networkLoss = prevLoss;
@@ -259,7 +259,7 @@ describe('edge cases (synthesis.md §13) and partial participation', () => {
   });
 });
 
-describe('initial regret of a new worker (synthesis.md §12, D10)', () => {
+describe('initial regret of a new worker (docs/synthesis.md §12, D10)', () => {
   it("the simulator rule (minimum, population std) reproduces the chain tests' constants from row 301", () => {
     const g = loadGoldenCsv(GOLDEN_SYNTHESIS).rows.find((r) => r.epoch === 301)!;
     const R = [0, 1, 2, 3, 4, 5, 6, 7].map((l) => g[`inference_regret_worker_${l}`]);

@@ -73,7 +73,7 @@ describe('runTokenomics: topics, validators, treasury', () => {
     }
   });
 
-  it("the reference's stale validator normaliser over-pays validators (tokenomics.md §6.2)", () => {
+  it("the reference's stale validator normaliser over-pays validators (docs/tokenomics.md §6.2)", () => {
     const stale = validateTokenomics({ validators: { normaliser: 'stale' } }, FILE);
     const r = runTokenomics(stale, REF, 36, seedrandom('a'));
     expect(relErr(r.treasury[1].validator_rewards_paid, r.network[1].validator_rewards)).toBeLessThan(1e-12);

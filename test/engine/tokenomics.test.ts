@@ -108,7 +108,7 @@ describe('the "smoothing" setup, free-running from genesis, against the referenc
     expect(worst).toBeLessThanOrEqual(1e-9);
   });
 
-  it('APY of the three setups matches the reference model (tokenomics.md §8) to 5e-6', () => {
+  it('APY of the three setups matches the reference model (docs/tokenomics.md §8) to 5e-6', () => {
     const table: [number, number, number, number][] = [
       [12, 0.11842, 0.10427, 0.11878],
       [13, 0.11672, 0.10163, 0.11748],
@@ -153,7 +153,7 @@ describe('the "smoothing" setup, free-running from genesis, against the referenc
     expect(checked).toBeGreaterThan(130);
     expect(worstW).toBeLessThan(1e-12);
     expect(worstR).toBeLessThan(1e-12);
-    // eq 55 read literally is exact in month 1 (tokenomics.md §6.2).
+    // eq 55 read literally is exact in month 1 (docs/tokenomics.md §6.2).
     const g1 = golden.rows[1];
     const stakes = [0, 1, 2].map((k) => g1[`validator_stake_${k}`]);
     const E1 = g1.validator_rewards + g1.topics_rewards;

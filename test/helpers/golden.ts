@@ -1,13 +1,14 @@
-// Loads the shared reference rows for tests. Columns are kept as strings → numbers (empty → NaN).
+// Loads the reference rows (test/fixtures/golden/, see its README) for tests. Columns are kept as strings → numbers (empty → NaN).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const SHARED_DIR = resolve(here, '../../../shared');
-export const GOLDEN_SYNTHESIS = resolve(SHARED_DIR, 'golden/synthesis_epochs_300-303.csv');
-export const GOLDEN_TOKENOMICS = resolve(SHARED_DIR, 'golden/tokenomics_months_0-47.csv');
+export const GOLDEN_DIR = resolve(here, '../fixtures/golden');
+export const GOLDEN_SYNTHESIS = resolve(GOLDEN_DIR, 'synthesis_epochs_300-303.csv');
+export const GOLDEN_TOKENOMICS = resolve(GOLDEN_DIR, 'tokenomics_months_0-47.csv');
+export const GOLDEN_SORTITION = resolve(GOLDEN_DIR, 'sortition_epochs_300-349.csv');
 
 export type GoldenRow = Record<string, number>;
 

@@ -98,7 +98,7 @@ describe('loading', () => {
     expect(s.ground_truth).toEqual(d.ground_truth);
     expect(s.emission).toEqual(d.emission);
     expect(s.switches).toEqual(d.switches);
-    // The reference profile, with agents.md #8–9's first epochs (initial regrets 0, plain means before any
+    // The reference profile, with docs/agents.md #8–9's first epochs (initial regrets 0, plain means before any
     // network loss).
     expect(s.mechanism).toEqual({ ...PROFILES.reference, no_previous_loss: 'regret_weights', initial_regret_rule: 'fixed' });
   });

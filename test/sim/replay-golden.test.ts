@@ -1,5 +1,5 @@
 // The reference rows 300–303 through `replay`: every column family at ≤ 1e-9 relative, at the epochs the rows
-// allow (rewards.md §6: the σ window, ũ and ṽ need earlier epochs than the file holds).
+// allow (docs/rewards.md §6: the σ window, ũ and ṽ need earlier epochs than the file holds).
 import { describe, expect, it } from 'vitest';
 import { readReplayTable } from '../../src/scenario/replay-csv.js';
 import { replay, type CarryMode } from '../../src/sim/replay.js';
