@@ -10,17 +10,23 @@ import { benchRewards } from './rewards-bench.js';
 import { benchRunner } from './runner-bench.js';
 import { loadScenario } from '../src/scenario/load.js';
 import { runJob } from '../src/sim/job.js';
+import { partBuilder } from '../src/runner/part.js';
 import { projectRoot } from '../src/scenario/paths.js';
 
 const root = projectRoot();
 const scenario = loadScenario(join(root, 'scenarios/figure2-3.yaml'));
 
 function benchEpochRate(): string[] {
-  runJob({ scenario, seed: 1, point: 0, replicate: 0 }); // warm-up
+  // Every table formatted to CSV as the workers do (the part builder), without the file write.
+  const run = (seed: number, replicate: number): void => {
+    const b = partBuilder({ point: 0, replicate, seed }, false);
+    b.finish(runJob({ scenario, seed, point: 0, replicate }, b.writer));
+  };
+  run(1, 0); // warm-up
   const times: number[] = [];
   for (let r = 0; r < 5; r++) {
     const t0 = performance.now();
-    runJob({ scenario, seed: 2 + r, point: 0, replicate: r });
+    run(2 + r, r);
     times.push(performance.now() - t0);
   }
   times.sort((a, b) => a - b);

@@ -119,7 +119,14 @@ export async function runAgentsScenario(s: Scenario, opts: AgentsRunOptions): Pr
 
   if (opts.figures !== false) {
     // The first replicate again, in this thread (the same seed gives the same run), for its rows.
-    const first = figureRows(runJob({ scenario: s, seed: seeds[0], point: 0, replicate: 0 }).tables);
+    const tables: Record<string, { rows: Cell[][] }> = {};
+    runJob({ scenario: s, seed: seeds[0], point: 0, replicate: 0 }, {
+      table: (name) => {
+        const t = (tables[name] = { rows: [] as Cell[][] });
+        return (row) => t.rows.push([...row]);
+      },
+    });
+    const first = figureRows(tables);
     const subtitle = `${s.name}, profile ${s.profile}, seed ${seeds[0]}`;
     await writeFigure(
       out,

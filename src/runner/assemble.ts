@@ -19,6 +19,7 @@ import { basename, dirname, join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { mean, quantileSorted, sampleStandardDeviation } from 'simple-statistics';
 import { pointAt, pointCount, type Sweep } from './grid.js';
+import { isHiddenTable } from './types.js';
 import { cellText, csvRows, openPart, partFileName, type OpenPart, type PartTableInfo } from './part.js';
 
 export const METRIC_STATS = ['mean', 'std', 'median', 'p10', 'p90'] as const;
@@ -190,6 +191,7 @@ export async function assembleOutputs(o: AssembleOptions): Promise<StagedFile[]>
       closeSync(part.fd);
       const h = part.header;
       for (const t of h.tables) {
+        if (isHiddenTable(t.name)) continue; // kept with the run for drawing, never assembled
         let layout = tables.get(t.name);
         if (!layout) {
           layout = { columns: [], colIndex: new Map() };
@@ -253,6 +255,7 @@ export async function assembleOutputs(o: AssembleOptions): Promise<StagedFile[]>
             if (v !== undefined) metricValues[k].push(Number(v));
           });
           for (const t of h.tables) {
+            if (isHiddenTable(t.name)) continue;
             const layout = tables.get(t.name)!;
             const w = writers.get(t.name)!;
             const same =

@@ -2,7 +2,7 @@
 // thread (workers/run-job.ts) and the inline executor, so both produce the same bytes. Only a small result
 // goes back to the main thread.
 
-import { encodePart, partFileName, writePartAtomic, type EncodedPart, type PartMeta } from './part.js';
+import { partBuilder, partFileName, writePartAtomic, type EncodedPart, type PartMeta } from './part.js';
 import type { JobModule, RunJob } from './types.js';
 
 export interface TaskInput {
@@ -58,9 +58,10 @@ export async function executeTask(task: TaskInput): Promise<TaskOutput> {
   let part: EncodedPart;
   try {
     const mod = await loadJobModule(task.module);
-    const result = await mod.runJob(task.job);
     const meta: PartMeta = { point, replicate, seed };
-    part = encodePart(meta, result, task.indexColumns);
+    const builder = partBuilder(meta, task.indexColumns);
+    const result = await mod.runJob(task.job, builder.writer);
+    part = builder.finish(result);
   } catch (e) {
     return failure(e);
   }

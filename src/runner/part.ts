@@ -21,7 +21,7 @@ import { closeSync, fstatSync, openSync, readSync, readdirSync, renameSync, rmSy
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { stringify } from 'csv-stringify/sync';
-import type { RunCell } from './types.js';
+import type { RunCell, TableWriter } from './types.js';
 
 export const PART_VERSION = 2;
 
@@ -129,61 +129,96 @@ function headerLineFor(base: Omit<PartHeader, 'tables'>, tables: Omit<PartTableI
   }
 }
 
+/** Metric values as stored in a part header (String(x); null/undefined → 'NaN'). */
+function metricTexts(metrics: unknown): Record<string, string> {
+  if (!isRecord(metrics)) throw new Error('runJob result: metrics must be an object { name: number }');
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(metrics)) {
+    if (v === null || v === undefined) out[k] = 'NaN';
+    else if (typeof v === 'number') out[k] = String(v);
+    else throw new Error(`runJob result: metric ${k} is ${typeof v}, expected a number`);
+  }
+  return out;
+}
+
 /**
- * Validates a job's result and encodes it as a part (CSV rows formatted here, in the worker). Throws an
- * Error naming what is wrong (the run is then reported as failed). With `indexColumns`, every row starts
- * with the point and replicate cells.
+ * Builds a part while the job runs: `writer` is the job's TableWriter (each row is formatted to CSV at
+ * once, in the worker, so no cell array outlives its call), `finish` encodes the part from the formatted
+ * sections and the run's metrics. Throws an Error naming what is wrong (the run is then reported failed).
+ * With `indexColumns`, every row starts with the point and replicate cells.
+ */
+export function partBuilder(meta: PartMeta, indexColumns: boolean): { writer: TableWriter; finish(result: unknown): EncodedPart } {
+  const prefix = indexColumns ? `${meta.point},${meta.replicate},` : '';
+  // Rows are appended to `pending` and moved to `chunks` every 64 KiB (cheap concatenation, few strings).
+  const tables: { name: string; columns: string[]; rows: number; chunks: string[]; pending: string }[] = [];
+  const names = new Set<string>();
+  const writer: TableWriter = {
+    table(name, columns) {
+      if (typeof name !== 'string' || !TABLE_NAME.test(name) || RESERVED_NAMES.has(name)) {
+        throw new Error(`runJob: table name '${String(name)}' is not allowed (a plain file name, not ${[...RESERVED_NAMES].join(' / ')})`);
+      }
+      if (names.has(name)) throw new Error(`runJob: table ${name} declared twice`);
+      if (!Array.isArray(columns) || columns.length === 0 || !columns.every((c) => typeof c === 'string')) {
+        throw new Error(`runJob: table ${name}: columns must be a non-empty list of strings`);
+      }
+      if (new Set(columns).size !== columns.length) throw new Error(`runJob: table ${name}: duplicate column names`);
+      names.add(name);
+      const t = { name, columns: [...columns], rows: 0, chunks: [] as string[], pending: '' };
+      tables.push(t);
+      const width = columns.length;
+      return (row) => {
+        if (!Array.isArray(row) || row.length !== width) {
+          throw new Error(`runJob: table ${name}, row ${t.rows}: expected ${width} cells, got ${Array.isArray(row) ? row.length : typeof row}`);
+        }
+        try {
+          t.pending += csvLine(row, prefix);
+        } catch (e) {
+          throw new Error(`runJob: table ${name}, row ${t.rows}: ${(e as Error).message}`);
+        }
+        t.rows++;
+        if (t.pending.length > 1 << 16) {
+          t.chunks.push(t.pending);
+          t.pending = '';
+        }
+      };
+    },
+  };
+  return {
+    writer,
+    finish(result) {
+      if (!isRecord(result)) throw new Error(`runJob returned ${result === null ? 'null' : typeof result}, expected { metrics }`);
+      const metricText = metricTexts(result.metrics ?? {});
+      const infos: Omit<PartTableInfo, 'offset'>[] = [];
+      const sections: Buffer[] = [];
+      for (const t of tables) {
+        const bytes = Buffer.from(t.chunks.join('') + t.pending, 'utf8');
+        sections.push(bytes);
+        infos.push({ name: t.name, columns: t.columns, rows: t.rows, length: bytes.length });
+      }
+      const { header, line } = headerLineFor({ v: PART_VERSION, ...meta, index: indexColumns, metrics: metricText }, infos);
+      return { header, headerLine: line, sections };
+    },
+  };
+}
+
+/**
+ * Encodes a finished result given as whole tables, `{ tables: { name: { columns, rows } }, metrics }`,
+ * through the same builder (tests and callers that already hold their rows).
  */
 export function encodePart(meta: PartMeta, result: unknown, indexColumns: boolean): EncodedPart {
   if (!isRecord(result)) throw new Error(`runJob returned ${result === null ? 'null' : typeof result}, expected { tables, metrics }`);
   const tables = result.tables ?? {};
-  const metrics = result.metrics ?? {};
   if (!isRecord(tables)) throw new Error('runJob result: tables must be an object { "name.csv": { columns, rows } }');
-  if (!isRecord(metrics)) throw new Error('runJob result: metrics must be an object { name: number }');
-
-  const metricText: Record<string, string> = {};
-  for (const [k, v] of Object.entries(metrics)) {
-    if (v === null || v === undefined) metricText[k] = 'NaN';
-    else if (typeof v === 'number') metricText[k] = String(v);
-    else throw new Error(`runJob result: metric ${k} is ${typeof v}, expected a number`);
-  }
-
-  const infos: Omit<PartTableInfo, 'offset'>[] = [];
-  const sections: Buffer[] = [];
-  const prefix = indexColumns ? `${meta.point},${meta.replicate},` : '';
+  metricTexts(result.metrics ?? {});
+  const b = partBuilder(meta, indexColumns);
   for (const [name, t] of Object.entries(tables)) {
-    if (!TABLE_NAME.test(name) || RESERVED_NAMES.has(name)) {
-      throw new Error(`runJob result: table name '${name}' is not allowed (a plain file name, not ${[...RESERVED_NAMES].join(' / ')})`);
-    }
     if (!isRecord(t) || !Array.isArray(t.columns) || !Array.isArray(t.rows)) {
       throw new Error(`runJob result: table ${name} must be { columns: string[], rows: cell[][] }`);
     }
-    const columns = t.columns as unknown[];
-    if (columns.length === 0 || !columns.every((c) => typeof c === 'string')) {
-      throw new Error(`runJob result: table ${name}: columns must be a non-empty list of strings`);
-    }
-    if (new Set(columns).size !== columns.length) throw new Error(`runJob result: table ${name}: duplicate column names`);
-    const rows = t.rows as unknown[];
-    let section = '';
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i];
-      if (!Array.isArray(row) || row.length !== columns.length) {
-        throw new Error(
-          `runJob result: table ${name}, row ${i}: expected ${columns.length} cells, got ${Array.isArray(row) ? row.length : typeof row}`,
-        );
-      }
-      try {
-        section += csvLine(row as RunCell[], prefix);
-      } catch (e) {
-        throw new Error(`runJob result: table ${name}, row ${i}: ${(e as Error).message}`);
-      }
-    }
-    const bytes = Buffer.from(section, 'utf8');
-    sections.push(bytes);
-    infos.push({ name, columns: columns as string[], rows: rows.length, length: bytes.length });
+    const row = b.writer.table(name, t.columns as string[]);
+    for (const r of t.rows as RunCell[][]) row(r);
   }
-  const { header, line } = headerLineFor({ v: PART_VERSION, ...meta, index: indexColumns, metrics: metricText }, infos);
-  return { header, headerLine: line, sections };
+  return b.finish(result);
 }
 
 /** The whole part file as one string (tests; the writer streams the pieces). */

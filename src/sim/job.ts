@@ -1,21 +1,22 @@
-// One Monte Carlo run as a pure synchronous function: a resolved scenario and a seed in, the run's tables and
-// headline metrics out. The runner (src/runner/) calls it in worker threads through workers/run-job.ts.
+// One Monte Carlo run of an agents scenario as a job (src/sim/contract.ts): a resolved scenario and a seed
+// in, the run's table rows streamed to the caller's TableWriter, the headline metrics out. The runner
+// (src/runner/) calls it in worker threads through workers/run-job.ts.
 
 import type { Scenario } from '../scenario/schema.js';
-import type { RunJob, RunResult, RunTable } from '../runner/types.js';
+import type { RunJob, RunResult, TableWriter } from './contract.js';
 import { TABLE_COLUMNS, headlineMetrics, simulate } from './simulate.js';
 
-export type { RunJob, RunResult, RunTable };
+export type { RunJob, RunResult, TableWriter };
 
-export function runJob(job: RunJob): RunResult {
+export function runJob(job: RunJob, out: TableWriter): RunResult {
   const s = job.scenario as Scenario;
-  const tables: Record<string, RunTable> = {};
-  for (const [name, columns] of Object.entries(TABLE_COLUMNS)) tables[name] = { columns: [...columns], rows: [] };
-  const acc = simulate(s, job.seed, {
-    loss: (r) => tables['losses.csv'].rows.push(r),
-    reward: (r) => tables['rewards.csv'].rows.push(r),
-    task: (r) => tables['tasks.csv'].rows.push(r),
-    reputer: (r) => tables['reputers.csv'].rows.push(r),
-  });
-  return { tables, metrics: headlineMetrics(acc) };
+  const want = (name: string): boolean => job.tables === undefined || job.tables.includes(name);
+  const skip = (): void => {};
+  const sink = (name: keyof typeof TABLE_COLUMNS) => (want(name) ? out.table(name, TABLE_COLUMNS[name]) : skip);
+  const loss = sink('losses.csv');
+  const reward = sink('rewards.csv');
+  const task = sink('tasks.csv');
+  const reputer = sink('reputers.csv');
+  const acc = simulate(s, job.seed, { loss, reward, task, reputer });
+  return { metrics: headlineMetrics(acc) };
 }
