@@ -1,4 +1,9 @@
-// The synthetic participants of whitepaper §3.3.
-export * from './population.js';
+export * from './kinds.js';
+export * from './rng.js';
 export * from './objects.js';
-export { makeRng, runSeed, streamSeed, type Rng } from './rng.js';
+export * from './world.js';
+export * from './inferer.js';
+export * from './forecaster.js';
+export * from './reputer.js';
+export * from './registry.js';
+export * from './population.js';

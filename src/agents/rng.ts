@@ -1,9 +1,13 @@
-// Seeded random streams. Every random quantity of a run comes from one of a few named streams, each a
-// seedrandom `alea` generator seeded with `${seed}/${stream}`; a stream is consumed in a fixed order (see
-// population.ts), so the seed fixes the whole run, and a stream's draws do not depend on how the caller
-// interleaves calls that use other streams.
+// Random streams per identity. Every random quantity of a run is drawn from a stream named by
+// (run seed, identity, purpose) — `allora-sim/rng/v2|<seed>|<identity>|<purpose>` seeds a seedrandom
+// `alea` generator — so adding, removing or reordering identities never changes another identity's
+// draws, and a stream's draws never depend on how calls to other streams interleave. The rule's version
+// is recorded in every manifest (RNG_RULE); changing the derivation means a new version.
 
 import seedrandom from 'seedrandom';
+
+/** Version of the stream derivation rule, recorded in manifests. */
+export const RNG_RULE = 'allora-sim/rng/v2: alea(`allora-sim/rng/v2|<run seed>|<identity>|<purpose>`)';
 
 export interface Rng {
   /** Uniform on [0, 1) (53-bit). */
@@ -25,12 +29,19 @@ export function makeRng(seed: string): Rng {
   };
 }
 
-/** The seed of a named stream: `${seed}/${stream}`. */
-export function streamSeed(seed: number | string, stream: string): string {
-  return `${seed}/${stream}`;
+/** The seed string of one stream. */
+export function streamSeed(runSeed: number | string, identity: string, purpose: string): string {
+  return `allora-sim/rng/v2|${runSeed}|${identity}|${purpose}`;
 }
 
-/** The seed of Monte Carlo run r (0-based) of a scenario with seed `seed`: the seed itself for run 0, `${seed}#r` after. */
-export function runSeed(seed: number | string, run: number): string {
-  return run === 0 ? String(seed) : `${seed}#${run}`;
+/** The streams of one identity: `streams(purpose)` returns the same generator for the same purpose. */
+export type Streams = (purpose: string) => Rng;
+
+export function identityStreams(runSeed: number | string, identity: string): Streams {
+  const cache = new Map<string, Rng>();
+  return (purpose) => {
+    let r = cache.get(purpose);
+    if (!r) cache.set(purpose, (r = makeRng(streamSeed(runSeed, identity, purpose))));
+    return r;
+  };
 }

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSyn
 import { basename, dirname, join } from 'node:path';
 import type { Scenario } from '../scenario/schema.js';
 import { runJob } from '../sim/job.js';
-import type { Cell } from '../sim/simulate.js';
+import type { RunCell as Cell } from '../sim/contract.js';
 import { summarizeRuns, type RunSummary } from '../sim/summary.js';
 import { toolInfo } from '../output/run-dir.js';
 import { figure2Spec, figure3Spec, writeFigure, type LossRow, type RewardRow, type TaskRow } from '../output/plot.js';

@@ -42,7 +42,7 @@ import { readScenarioFile, scenarioFromObject } from '../scenario/load.js';
 import type { Scenario } from '../scenario/schema.js';
 import { validateTokenomicsFile, type TokenomicsFile } from '../scenario/tokenomics.js';
 import { isProfileName, type ProfileName } from '../engine/params.js';
-import { METRICS } from '../sim/simulate.js';
+import { METRICS } from '../sim/metrics.js';
 import { distribution } from '../sim/summary.js';
 import { runTokenomicsFile } from '../sim/tokenomics.js';
 import { toolInfo } from '../output/run-dir.js';

@@ -1,22 +1,33 @@
 // One Monte Carlo run of an agents scenario as a job (src/sim/contract.ts): a resolved scenario and a seed
-// in, the run's table rows streamed to the caller's TableWriter, the headline metrics out. The runner
-// (src/runner/) calls it in worker threads through workers/run-job.ts.
+// in; the chosen tables' rows streamed to the caller's TableWriter as the epochs run; the headline metrics
+// out. The runner (src/runner/) calls it in worker threads through workers/run-job.ts.
 
 import type { Scenario } from '../scenario/schema.js';
 import type { RunJob, RunResult, TableWriter } from './contract.js';
-import { TABLE_COLUMNS, headlineMetrics, simulate } from './simulate.js';
+import { metricsObserver } from './metrics.js';
+import { runRecords } from './simulate.js';
+import { TABLES, findTable, type TableReporter } from './tables.js';
 
 export type { RunJob, RunResult, TableWriter };
 
+/** The reporters of the tables a job asks for (all public tables when it names none). */
+export function selectedTables(names: readonly string[] | undefined): TableReporter[] {
+  if (names === undefined) return [...TABLES];
+  return names.map((n) => {
+    const t = findTable(n);
+    if (!t) throw new Error(`unknown table '${n}' (known: ${TABLES.map((x) => x.name).join(', ')})`);
+    return t;
+  });
+}
+
 export function runJob(job: RunJob, out: TableWriter): RunResult {
   const s = job.scenario as Scenario;
-  const want = (name: string): boolean => job.tables === undefined || job.tables.includes(name);
-  const skip = (): void => {};
-  const sink = (name: keyof typeof TABLE_COLUMNS) => (want(name) ? out.table(name, TABLE_COLUMNS[name]) : skip);
-  const loss = sink('losses.csv');
-  const reward = sink('rewards.csv');
-  const task = sink('tasks.csv');
-  const reputer = sink('reputers.csv');
-  const acc = simulate(s, job.seed, { loss, reward, task, reputer });
-  return { metrics: headlineMetrics(acc) };
+  const writers = selectedTables(job.tables).map((t) => ({ t, emit: out.table(t.name, t.columns.map((c) => c.name)) }));
+  const metrics = metricsObserver({ warmup: s.warmup });
+  const seed = job.seed;
+  runRecords(s, seed, (rec) => {
+    for (const w of writers) w.t.rows(rec, seed, w.emit);
+    metrics.add(rec);
+  });
+  return { metrics: metrics.finish() };
 }

@@ -2,7 +2,8 @@
 // claim of the paper judged on the median run, with the share of seeds in which it holds.
 
 import { mean, median, quantileSorted, sampleStandardDeviation } from 'simple-statistics';
-import { METRICS, judgeClaims } from './simulate.js';
+import { METRICS } from './metrics.js';
+import { judgeClaims } from './claims.js';
 
 export interface MetricSummary {
   definition: string;

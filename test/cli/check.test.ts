@@ -55,14 +55,20 @@ describe('check: the committed figure 2–3 baseline, 8 seeds', () => {
     const r = check(FIG23, '--baseline', BASE23, '--seeds', '8', '--set', 'p=1', '--format', 'junit');
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr.trim()).toBe(
-      "allora-sim: regression in figure2-3: network_log10_loss, improvement_over_naive_dex moved beyond the baseline's band",
+      "allora-sim: regression in figure2-3: network_log10_loss, best_forecast_implied_log10_loss, mean_forecast_implied_log10_loss, improvement_over_naive_dex, forecast_reward_share moved beyond the baseline's band",
     );
-    expect(r.stdout).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="allora-sim check" tests="10" failures="2"/);
+    expect(r.stdout).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="allora-sim check" tests="10" failures="5"/);
     const cases = [...r.stdout.matchAll(/<testcase classname="allora-sim\.check\.figure2-3" name="([^"]+)" time="0">\n\s+<(failure|system-out)/g)];
     expect(cases).toHaveLength(10);
     const failed = cases.filter((c) => c[2] === 'failure').map((c) => c[1]);
-    expect(failed).toEqual(['network_log10_loss', 'improvement_over_naive_dex']);
-    expect(r.stdout).toMatch(/<failure type="regression" message="improvement_over_naive_dex moved -0\.\d+ \(-\d+\.\d SE\) from 0\.93\d+ to 0\.4\d+/);
+    expect(failed).toEqual([
+      'network_log10_loss',
+      'best_forecast_implied_log10_loss',
+      'mean_forecast_implied_log10_loss',
+      'improvement_over_naive_dex',
+      'forecast_reward_share',
+    ]);
+    expect(r.stdout).toMatch(/<failure type="regression" message="improvement_over_naive_dex moved -0\.\d+ \(-\d+\.\d SE\) from 0\.92\d+ to 0\.2\d+/);
   });
 });
 

@@ -19,7 +19,7 @@ import {
   type Baseline,
   type MetricBaseline,
 } from '../../src/runner/check.js';
-import { METRICS } from '../../src/sim/simulate.js';
+import { METRICS } from '../../src/sim/metrics.js';
 import { InputError } from '../../src/scenario/errors.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');

@@ -1,0 +1,52 @@
+// The participant kinds by scenario key. A new kind is one module (a factory returning an Inferer,
+// Forecaster or Reputer) plus its entry here; the population (population.ts) seats participants from the
+// scenario through this table.
+
+import type { Forecaster, Inferer, Reputer } from './kinds.js';
+import type { Streams } from './rng.js';
+import type { Scenario } from '../scenario/schema.js';
+import { honestInferer } from './inferer.js';
+import { honestForecaster } from './forecaster.js';
+import { honestReputer } from './reputer.js';
+
+/** What a factory is given besides its identity and streams. */
+export interface KindContext {
+  scenario: Pick<Scenario, 'participants' | 'switches'>;
+  /** Base of the log-normal draws (10, or e under ln_reading) and the factor to dex. */
+  base: number;
+  toDex: number;
+}
+
+export type Role = 'inferer' | 'forecaster' | 'reputer';
+
+export interface KindRegistry {
+  inferer: Record<string, (id: string, streams: Streams, ctx: KindContext) => Inferer>;
+  forecaster: Record<string, (id: string, streams: Streams, ctx: KindContext) => Forecaster>;
+  reputer: Record<string, (id: string, streams: Streams, ctx: KindContext) => Reputer>;
+}
+
+export const KINDS: KindRegistry = {
+  inferer: {
+    honest: (id, streams, { scenario, base }) => honestInferer(id, scenario.participants.inferers, streams, base),
+  },
+  forecaster: {
+    honest: (id, streams, { scenario, base, toDex }) =>
+      honestForecaster(id, scenario.participants.forecasters, scenario.participants.inferers.outperform_factor, streams, {
+        base,
+        toDex,
+        // The paper's worker k runs both inferer k and forecaster k.
+        ownInferer: id,
+        fcOutperf: scenario.switches.fc_outperf,
+        sharedNoise: scenario.switches.unaware_shared_noise,
+      }),
+  },
+  reputer: {
+    honest: (id, streams, { scenario, base, toDex }) =>
+      honestReputer(id, scenario.participants.reputers, streams, {
+        base,
+        toDex,
+        emaNone: scenario.switches.rep_ema_none,
+        emaLinear: scenario.switches.rep_ema_linear,
+      }),
+  },
+};
