@@ -71,8 +71,8 @@ function readers(t: ReplayTable) {
 }
 
 /** Writes every synthesis-section value of one row into `out` by column name. */
-function synthesisValues(
-  t: ReplayTable,
+export function synthesisValues(
+  t: Pick<ReplayTable, 'nI' | 'nF'>,
   res: SynthesisResult,
   losses: Float64Array,
   regrets: RegretState,

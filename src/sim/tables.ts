@@ -51,7 +51,7 @@ export const losses: TableReporter = {
 export const rewards: TableReporter = {
   name: 'rewards.csv',
   description: 'The reward of every participant in every rewarded epoch (eq. 47 for workers, eq. 42 × w_m for reputers).',
-  filled: 'from the first epoch whose reports cover every object (epoch 3 when everyone takes part from epoch 1)',
+  filled: 'from the first epoch whose reports cover every object (epoch 4 in the figure scenario: forecast-implied inferences exist once there is a previous network loss, from epoch 3, and are reported one epoch later)',
   columns: [
     SEED,
     EPOCH,
