@@ -23,7 +23,7 @@
 //   τ, χ, γ → U, V, W → individual rewards → stake update. The current scores join the σ window before σ.
 
 import type { MechanismParams } from './params.js';
-import { objectLayout, stakeWeightedLosses, type ObjectLayout } from './synthesis.js';
+import { applyStakeFloor, objectLayout, stakeWeightedLosses, type ObjectLayout } from './synthesis.js';
 import { potential, sampleStd } from './weights.js';
 
 const stdOfAll = (x: Float64Array): number => sampleStd(x, x.length);
@@ -126,19 +126,23 @@ export function workerScores(ell: Float64Array, L: ObjectLayout, params: Pick<Me
 
 // ───────────────────────────────────────────── σ(T) and the mapping (eqs 27–29) ──────────────────────────────
 
-export type SigmaParams = Pick<MechanismParams, 'sigma_window' | 'sigma_window_size'>;
+export type SigmaParams = Pick<MechanismParams, 'sigma_window' | 'sigma_window_size'> &
+  Partial<Pick<MechanismParams, 'sigma_window_overflow'>>;
 
 /** The σ(T) sample list (docs/rewards.md §3.4). 'samples': the current scores in participant order, then earlier
- *  epochs newest → oldest, each in participant order, stopping at `sigma_window_size` samples. 'epochs': all
- *  scores of the current epoch and the `sigma_window_size − 1` before it. `history` is newest first. // eq 29 */
+ *  epochs newest → oldest, each in participant order, stopping at `sigma_window_size` samples; with
+ *  `sigma_window_overflow: last` an epoch with more scores than the window contributes only its last
+ *  `sigma_window_size` ones (docs/chain.md C9). 'epochs': all scores of the current epoch and the
+ *  `sigma_window_size − 1` before it. `history` is newest first. // eq 29 */
 export function scoreWindow(current: ArrayLike<number>, history: readonly ArrayLike<number>[], params: SigmaParams): Float64Array {
   const out: number[] = [];
   const size = params.sigma_window_size;
   if (params.sigma_window === 'samples') {
-    for (let i = 0; i < current.length && out.length < size; i++) out.push(current[i]);
-    for (let e = 0; e < history.length && out.length < size; e++) {
-      const h = history[e];
-      for (let i = 0; i < h.length && out.length < size; i++) out.push(h[i]);
+    const last = params.sigma_window_overflow === 'last';
+    for (const h of [current, ...history]) {
+      const from = last && h.length > size ? h.length - size : 0;
+      for (let i = from; i < h.length && out.length < size; i++) out.push(h[i]);
+      if (out.length >= size) break;
     }
   } else {
     for (let i = 0; i < current.length; i++) out.push(current[i]);
@@ -252,8 +256,9 @@ export function effectiveNumber(f: Float64Array): number {
 }
 
 /** Modified entropy −Σ f ln f · (N_eff/N)^β; N = 1 → `single_participant_entropy`; N = 0 or Σ f = 0 → 0;
- *  f = 0 contributes 0. // eq 38 */
-export function modifiedEntropy(f: Float64Array, beta: number, singleEntropy: number): number {
+ *  f = 0 contributes 0. N_eff is 1/Σ f² (eq 41) unless `nEff` is given (`n_eff_source: smoothed`,
+ *  docs/chain.md C6). // eq 38 */
+export function modifiedEntropy(f: Float64Array, beta: number, singleEntropy: number, nEff?: number): number {
   const N = f.length;
   if (N === 0) return 0;
   if (N === 1) return singleEntropy;
@@ -265,6 +270,7 @@ export function modifiedEntropy(f: Float64Array, beta: number, singleEntropy: nu
     s2 += x * x;
   }
   if (s2 === 0) return 0;
+  if (nEff !== undefined) return h * (nEff / N) ** beta;
   return h * (1 / s2 / N) ** beta;
 }
 
@@ -450,17 +456,20 @@ function carried(prev: Float64Array, n: number, idx: number[], vals: Float64Arra
   return out;
 }
 
-/** ũ / ṽ / w̃ and the class entropy for the participants `idx` with raw fractions x. // eqs 38–41 */
-function smoothAndEntropy(
+/** ũ / ṽ / w̃ and the class entropy for the participants `idx` with raw fractions x; N_eff from f (eq 41) or,
+ *  with `n_eff_source: smoothed`, from the un-normalised x̃ (docs/chain.md C6). // eqs 38–41 */
+export function smoothAndEntropy(
   x: Float64Array,
   prev: Float64Array,
   idx: number[],
-  params: MechanismParams,
+  params: Pick<MechanismParams, 'alpha_task' | 'beta' | 'single_participant_entropy' | 'n_eff_source'>,
 ): { f: Float64Array; entropy: number } {
   const pr = new Float64Array(idx.length);
   for (let i = 0; i < idx.length; i++) pr[i] = prior(prev, idx[i]);
-  const f = normalizedFractions(smoothedFractions(x, pr, params.alpha_task));
-  return { f, entropy: modifiedEntropy(f, params.beta, params.single_participant_entropy) };
+  const xs = smoothedFractions(x, pr, params.alpha_task);
+  const f = normalizedFractions(xs);
+  const nEff = params.n_eff_source === 'smoothed' ? effectiveNumber(xs) : undefined;
+  return { f, entropy: modifiedEntropy(f, params.beta, params.single_participant_entropy, nEff) };
 }
 
 /**
@@ -476,13 +485,17 @@ export function computeEpochRewards(
   const L = objectLayout(nI, nF);
   if (losses.length !== nR * L.count) throw new Error(`rewards: losses must be ${nR}×${L.count}, got ${losses.length} values`);
   if (stakes.length !== nR) throw new Error(`rewards: expected ${nR} stakes, got ${stakes.length}`);
-  const ell = input.networkLosses ?? stakeWeightedLosses(losses, stakes, L.count); // eq 14
+  // The stake floor (docs/chain.md C13): a reputer below `min_reputer_stake` takes no part; if one that reported
+  // is left out, the network losses are recomputed without it.
+  const floored = applyStakeFloor(stakes, params);
+  const ell =
+    (floored === stakes ? input.networkLosses : undefined) ?? stakeWeightedLosses(losses, floored, L.count); // eq 14
   if (ell.length !== L.count) throw new Error(`rewards: networkLosses must have ${L.count} values`);
 
   // ── reputers: ascent, scores, adjusted stakes (eqs 30–35) ──
   const rIdx: number[] = [];
   for (let m = 0; m < nR; m++) {
-    if (!Number.isFinite(stakes[m]) || stakes[m] < 0) continue;
+    if (!Number.isFinite(floored[m]) || floored[m] < 0) continue;
     const o = m * L.count;
     for (let j = 0; j < L.count; j++)
       if (losses[o + j] === losses[o + j]) {

@@ -7,6 +7,7 @@
 import type { MechanismParams } from './params.js';
 import {
   median,
+  regretScale,
   regretWeights,
   regretWeightsFromStats,
   sampleStd,
@@ -26,6 +27,10 @@ export type SynthesisParams = Pick<
   | 'confidence_intervals'
   | 'initial_regret'
   | 'initial_regret_rule'
+  | 'initial_regret_quantile'
+  | 'pnorm_safe_div'
+  | 'initial_regret_pool'
+  | 'regret_scale'
   | 'no_previous_loss'
 >;
 
@@ -51,6 +56,10 @@ export interface RegretState {
   oneIn: Float64Array;
   /** The latest combined network loss (log10), 𝓛_{i−1} of eq. 4; NaN before the first one. */
   networkLoss: number;
+  /** Inclusions of worker l (epochs whose loss bundle scored it), for `initial_regret_pool: experienced`. */
+  inclusions: Float64Array;
+  /** The stored topic initial regret (`initial_regret_pool: experienced`); NaN while no worker has qualified. */
+  storedInitialRegret: number;
 }
 
 export function emptyRegretState(nI: number, nF: number): RegretState {
@@ -63,6 +72,8 @@ export function emptyRegretState(nI: number, nF: number): RegretState {
     oneOut: new Float64Array(nW * nW).fill(NaN),
     oneIn: new Float64Array(nF * (nI + 1)).fill(NaN),
     networkLoss: NaN,
+    inclusions: new Float64Array(nW),
+    storedInitialRegret: NaN,
   };
 }
 
@@ -75,6 +86,8 @@ export function cloneRegretState(s: RegretState): RegretState {
     oneOut: s.oneOut.slice(),
     oneIn: s.oneIn.slice(),
     networkLoss: s.networkLoss,
+    inclusions: s.inclusions.slice(),
+    storedInitialRegret: s.storedInitialRegret,
   };
 }
 
@@ -167,6 +180,7 @@ export function forecastImpliedWithOneOuts(
     outOneOut[jIdx[0]] = NaN;
     return I[0];
   }
+  if (prm.regret_scale === 'mad') return forecastImpliedMad(R, I, jIdx, n, prm, w, outOneOut);
   // Full-set statistics.
   let sum = 0;
   let top = -Infinity;
@@ -225,6 +239,44 @@ export function forecastImpliedWithOneOuts(
     });
   } else {
     for (let t = 0; t < n; t++) outOneOut[jIdx[t]] = exactOneOut(t);
+  }
+  return full;
+}
+
+/**
+ * `forecastImpliedWithOneOuts` with the MAD regret scale (docs/chain.md C4): eq. 3 with the weights of eq. 5 and
+ * eq. 8 where the scale is 1.4826·MAD + ε; each one-out rebuild recomputes the MAD of the remaining regrets
+ * (O(n² log n) per forecaster, no interpolation).
+ */
+function forecastImpliedMad(
+  R: Float64Array,
+  I: Float64Array,
+  jIdx: Int32Array,
+  n: number,
+  prm: SynthesisParams,
+  w: Float64Array,
+  outOneOut: Float64Array,
+): number {
+  const sw = regretWeights(R, n, prm, w);
+  let swi = 0;
+  for (let t = 0; t < n; t++) swi += w[t] * I[t];
+  const full = swi / Math.max(sw, prm.epsilon_safe_div);
+  const rest = new Float64Array(n - 1);
+  for (let t = 0; t < n; t++) {
+    if (n === 2) {
+      outOneOut[jIdx[t]] = I[1 - t];
+      continue;
+    }
+    let maxOut = -Infinity;
+    for (let u = 0, v = 0; u < n; u++) {
+      if (u === t) continue;
+      rest[v++] = R[u];
+      if (R[u] > maxOut) maxOut = R[u];
+    }
+    const s = regretWeightsFromStats(R, n, regretScale(rest, n - 1, prm), maxOut, prm, w, t);
+    let acc = 0;
+    for (let u = 0; u < n; u++) acc += w[u] * I[u];
+    outOneOut[jIdx[t]] = acc / Math.max(s, prm.epsilon_safe_div);
   }
   return full;
 }
@@ -528,22 +580,48 @@ export function updateRegrets(
   }
 
   if (!Number.isNaN(lNet)) next.networkLoss = lNet;
+
+  // The experienced pool of the initial regret (docs/chain.md C3): the new network regrets of the workers of
+  // this loss bundle that had a regret before it and ≥ 1/α inclusions before it; then count this bundle's
+  // inclusions. With no qualifying worker the stored value is kept.
+  if (prm.initial_regret_pool === 'experienced' && prm.initial_regret_rule !== 'fixed') {
+    const pool: number[] = [];
+    for (let l = 0; l < nW; l++) {
+      if (Number.isNaN(lNet) || Number.isNaN(workerLoss(l))) continue;
+      if (!Number.isNaN(prev.network[l]) && prev.inclusions[l] >= 1 / a) pool.push(next.network[l]);
+      next.inclusions[l] = prev.inclusions[l] + 1;
+    }
+    if (pool.length > 0) next.storedInitialRegret = topicInitialRegret(pool, pool.length, prm, prm.initial_regret_rule);
+  }
   return next;
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // The initial regret of a new worker (docs/synthesis.md §12, D10).
 
-export type InitialRegretParams = Pick<MechanismParams, 'p' | 'c' | 'epsilon' | 'initial_regret' | 'initial_regret_rule'>;
+export type InitialRegretParams = Pick<
+  MechanismParams,
+  | 'p'
+  | 'c'
+  | 'epsilon'
+  | 'initial_regret'
+  | 'initial_regret_rule'
+  | 'initial_regret_quantile'
+  | 'pnorm_safe_div'
+  | 'initial_regret_pool'
+>;
 
 /**
  * The regret every table reads for a worker it has no regret for yet (docs/synthesis.md §12), from the carried
- * state: `initial_regret` under the 'fixed' rule; otherwise `topicInitialRegret` over the network regrets of
- * the workers that have one (the experienced workers), or `initial_regret` while none has. The same value
- * seeds the first eq-15 update of a new worker.
+ * state: `initial_regret` under the 'fixed' rule; with `initial_regret_pool: regret_holders`, `topicInitialRegret`
+ * over the network regrets of the workers that have one, or `initial_regret` while none has; with
+ * `initial_regret_pool: experienced`, the value stored by the last `updateRegrets` that found an experienced
+ * worker (docs/chain.md C3), or `initial_regret` before. The same value seeds the first eq-15 update of a new worker.
  */
 export function initialRegret(state: RegretState, prm: InitialRegretParams): number {
   if (prm.initial_regret_rule === 'fixed') return prm.initial_regret;
+  if (prm.initial_regret_pool === 'experienced')
+    return Number.isNaN(state.storedInitialRegret) ? prm.initial_regret : state.storedInitialRegret;
   const R: number[] = [];
   for (const r of state.network) if (!Number.isNaN(r)) R.push(r);
   return R.length === 0 ? prm.initial_regret : topicInitialRegret(R, R.length, prm, prm.initial_regret_rule);
@@ -551,14 +629,15 @@ export function initialRegret(state: RegretState, prm: InitialRegretParams): num
 
 /**
  * Topic initial regret from the network regrets of experienced workers:
- * quantile_q(R) + (c − 8.25/p)·(σ(R) + ε). `variant` 'chain' uses q = 0.25 (linear interpolation) and the
- * sample std (CalcTopicInitialRegret); 'simulator' uses q = 0 (the minimum) and the population std, which
- * reproduces the reference simulator's constants. Returns 0 when no worker is experienced (chain).
+ * quantile_q(R) + (c − PNormSafeDiv/p)·(σ(R) + ε), PNormSafeDiv = `pnorm_safe_div` (8.25). `variant` 'chain'
+ * uses q = `initial_regret_quantile` (linear interpolation between order statistics) and the sample std
+ * (CalcTopicInitialRegret); 'simulator' uses q = 0 (the minimum) and the population std, which reproduces the
+ * reference simulator's constants. Returns 0 when no worker is experienced (chain).
  */
 export function topicInitialRegret(
   regrets: ArrayLike<number>,
   n: number,
-  prm: Pick<MechanismParams, 'p' | 'c' | 'epsilon'>,
+  prm: Pick<MechanismParams, 'p' | 'c' | 'epsilon' | 'initial_regret_quantile' | 'pnorm_safe_div'>,
   variant: 'chain' | 'simulator',
 ): number {
   if (n === 0) return 0;
@@ -566,7 +645,7 @@ export function topicInitialRegret(
   let q: number;
   let std: number;
   if (variant === 'chain') {
-    const pos = 0.25 * (n - 1);
+    const pos = prm.initial_regret_quantile * (n - 1);
     const lo = Math.floor(pos);
     const hi = Math.min(lo + 1, n - 1);
     q = s[lo] + (pos - lo) * (s[hi] - s[lo]);
@@ -580,5 +659,15 @@ export function topicInitialRegret(
     for (let i = 0; i < n; i++) m2 += (s[i] - mean) ** 2;
     std = Math.sqrt(m2 / n);
   }
-  return q + (prm.c - 8.25 / prm.p) * (std + prm.epsilon);
+  return q + (prm.c - prm.pnorm_safe_div / prm.p) * (std + prm.epsilon);
+}
+
+/**
+ * Stakes with the chain's stake floor applied (docs/chain.md C13): a reputer whose stake is below
+ * `min_reputer_stake` takes no part in the epoch (stake NaN: left out of eq. 14 and of the rewards).
+ * Returns the input itself when no stake is below the floor.
+ */
+export function applyStakeFloor(stakes: Float64Array, prm: Pick<MechanismParams, 'min_reputer_stake'>): Float64Array {
+  if (!stakes.some((s) => s < prm.min_reputer_stake)) return stakes;
+  return stakes.map((s) => (s < prm.min_reputer_stake ? NaN : s));
 }

@@ -4,7 +4,7 @@
 
 import type { MechanismParams } from './params.js';
 
-export type WeightParams = Pick<MechanismParams, 'p' | 'c' | 'epsilon' | 'guard_rails' | 'epsilon_safe_div'>;
+export type WeightParams = Pick<MechanismParams, 'p' | 'c' | 'epsilon' | 'guard_rails' | 'epsilon_safe_div' | 'regret_scale'>;
 
 /** φ_{p,c}(x) = ln(1 + e^{p(x−c)}) — eq. 6 (computed without overflow). */
 export function potential(x: number, p: number, c: number): number {
@@ -29,6 +29,27 @@ export function sampleStd(v: ArrayLike<number>, n: number): number {
     m2 += d * d;
   }
   return Math.sqrt(m2 / (n - 1));
+}
+
+/** Median absolute deviation median_i |v_i − median(v)| of v[0..n) (median of an even count: mean of the two
+ *  middle values); 0 for n ≤ 1. */
+export function medianAbsoluteDeviation(v: ArrayLike<number>, n: number): number {
+  if (n <= 1) return 0;
+  const m = median(v, n);
+  const d = new Float64Array(n);
+  for (let i = 0; i < n; i++) d[i] = Math.abs(v[i] - m);
+  return median(d, n);
+}
+
+/** 1/Φ⁻¹(0.75), the factor that makes the MAD a consistent estimate of σ for normal data (chain constant). */
+export const MAD_TO_SIGMA = 1.4826;
+
+/**
+ * Scale of the regret normalisation of eqs. 8 and 11 without its ε: the sample standard deviation ('std') or
+ * 1.4826·MAD ('mad', docs/chain.md C4).
+ */
+export function regretScale(R: ArrayLike<number>, n: number, prm: Pick<MechanismParams, 'regret_scale'>): number {
+  return prm.regret_scale === 'mad' ? MAD_TO_SIGMA * medianAbsoluteDeviation(R, n) : sampleStd(R, n);
 }
 
 /** Guard-rail thresholds on the normalised regret (chain CalcWeightFromNormalizedRegret). */
@@ -121,7 +142,7 @@ function rescaleWeights(
 export function regretWeights(R: ArrayLike<number>, n: number, prm: WeightParams, out: Float64Array): number {
   let maxR = -Infinity;
   for (let i = 0; i < n; i++) if (R[i] > maxR) maxR = R[i];
-  return regretWeightsFromStats(R, n, sampleStd(R, n), maxR, prm, out);
+  return regretWeightsFromStats(R, n, regretScale(R, n, prm), maxR, prm, out);
 }
 
 /** Σ w v / max(Σ w, EpsilonSafeDiv) — eqs. 3 and 9. */
