@@ -204,9 +204,6 @@ const PAPER = {
   data_sending_fee: 0,
 } as const satisfies Partial<MechanismParams>;
 
-/** 1 uallo in tokens (1 ALLO = 1e18 uallo): the chain's stake floor and fees are given in uallo. */
-const UALLO = 1e-18;
-
 /**
  * The deployed chain at the v0.6-era snapshot (docs/chain.md §6): every value with the chain code it follows.
  */
@@ -237,9 +234,10 @@ const CHAIN: MechanismParams = {
   active_quantile_inferers: 0.25, // ActiveInfererQuantile (migration back-fill)
   active_quantile_forecasters: 0.25, // ActiveForecasterQuantile
   active_quantile_reputers: 0.25, // ActiveReputerQuantile
-  min_reputer_stake: 10_000 * UALLO, // RequiredMinimumStake
-  registration_fee: 200 * UALLO, // RegistrationFee
-  data_sending_fee: 10 * UALLO, // DataSendingFee
+  // The stake floor and fees in tokens (ALLO; the chain gives them in uallo, 1 ALLO = 1e18 uallo).
+  min_reputer_stake: 1e-14, // RequiredMinimumStake 10 000 uallo
+  registration_fee: 2e-16, // RegistrationFee 200 uallo
+  data_sending_fee: 1e-17, // DataSendingFee 10 uallo
   yield_cap: 'whitepaper', // MaximumMonthlyPercentageYield 0.0095
   f_stakers: 'actual',
 };
