@@ -9,13 +9,13 @@ export const PROFILE_NAMES = ['reference', 'whitepaper', 'chain', 'chain-latest'
 
 export interface MechanismParams {
   // ---- synthesis (whitepaper §3) ----
-  /** p of the potential φ_{p,c} (eqs 6–7). */
+  /** p of the potential φ_{p,c} (eq. 6, eq. 7). */
   p: number;
-  /** c of the potential φ_{p,c} (eqs 6–7). */
+  /** c of the potential φ_{p,c} (eq. 6, eq. 7). */
   c: number;
-  /** ε in the regret normalisation (eqs 8, 11) and the reward mapping (eq 29). */
+  /** ε in the regret normalisation (eq. 8, eq. 11) and the reward mapping (eq. 29). */
   epsilon: number;
-  /** α of the regret EMA (eq 15). */
+  /** α of the regret EMA (eq. 15). */
   alpha: number;
   /** Floor on Σw in weighted means (chain EpsilonSafeDiv). */
   epsilon_safe_div: number;
@@ -35,27 +35,27 @@ export interface MechanismParams {
    *  worker with a network regret; 'experienced' = the workers of the latest loss bundle that had a regret before it
    *  and have ≥ ⌈1/α⌉ inclusions, the value stored and kept while none qualifies. */
   initial_regret_pool: 'regret_holders' | 'experienced';
-  /** Scale of the regret normalisation (eqs. 8, 11): 'std' = σ(R) + ε; 'mad' = 1.4826·MAD(R) + ε (docs/chain.md C4). */
+  /** Scale of the regret normalisation (eq. 8, eq. 11): 'std' = σ(R) + ε; 'mad' = 1.4826·MAD(R) + ε (docs/chain.md C4). */
   regret_scale: 'std' | 'mad';
   /** Network inference when there is no previous network loss (eq. 4 cannot be evaluated): 'median' of the
-   *  inferences (chain, docs/synthesis.md §13) or 'regret_weights' (eqs. 9–11 over the inferers, docs/agents.md #9). */
+   *  inferences (chain, docs/synthesis.md §13) or 'regret_weights' (eq. 9, eq. 10, eq. 11 over the inferers, docs/agents.md #9). */
   no_previous_loss: 'median' | 'regret_weights';
   /** Switch: cap / shift / zero guard rails on normalised regrets (docs/synthesis.md §3, D2). */
   guard_rails: boolean;
-  /** Switch: confidence intervals — 'reference': 5 percentiles incl. median, no eq-16 shrink;
-   *  'whitepaper': 4 percentiles with the eq-16 1/√N shrink. */
+  /** Switch: confidence intervals — 'reference': 5 percentiles incl. median, no eq. 16 shrink;
+   *  'whitepaper': 4 percentiles with the eq. 16 1/√N shrink. */
   confidence_intervals: 'reference' | 'whitepaper';
 
   // ---- rewards (whitepaper §4) ----
-  /** p of the reward mapping (eq 29), inference task. */
+  /** p of the reward mapping (eq. 29), inference task. */
   p_reward_inference: number;
-  /** p of the reward mapping (eq 29), forecast task. */
+  /** p of the reward mapping (eq. 29), forecast task. */
   p_reward_forecast: number;
-  /** c of the reward mapping (eq 29), both worker tasks. */
+  /** c of the reward mapping (eq. 29), both worker tasks. */
   c_reward: number;
-  /** Switch: one-in weight f⁺ (eq 26) — 'reference': 1/2^(N_f−1); 'whitepaper': 1/2^N_f. */
+  /** Switch: one-in weight f⁺ (eq. 26) — 'reference': 1/2^(N_f−1); 'whitepaper': 1/2^N_f. */
   f_plus: 'reference' | 'whitepaper';
-  /** Switch: σ(T) window (eq 29) — 'samples': the 10 most recent score samples;
+  /** Switch: σ(T) window (eq. 29) — 'samples': the 10 most recent score samples;
    *  'epochs': all scores of the ΔN most recent epochs. */
   sigma_window: 'samples' | 'epochs';
   /** Size of the σ(T) window: samples (reference) or epochs ΔN (whitepaper). */
@@ -63,11 +63,11 @@ export interface MechanismParams {
   /** Switch: a window with more than `sigma_window_size` scores in one epoch keeps that epoch's 'first' or 'last'
    *  ones in participant order (docs/chain.md C9). */
   sigma_window_overflow: 'first' | 'last';
-  /** Switch: σ(T) < ε — 'uniform': all mapped scores equal; 'formula': eq 29 as written. */
+  /** Switch: σ(T) < ε — 'uniform': all mapped scores equal; 'formula': eq. 29 as written. */
   sigma_below_epsilon: 'uniform' | 'formula';
-  /** Switch: listening coefficients (eqs 34–35) — 'reference' or 'whitepaper' (see docs/rewards.md §5.8). */
+  /** Switch: listening coefficients (eq. 34, eq. 35) — 'reference' or 'whitepaper' (see docs/rewards.md §5.8). */
   listening: 'reference' | 'whitepaper';
-  /** λ, learning rate of the listening-coefficient ascent (eq 35). */
+  /** λ, learning rate of the listening-coefficient ascent (eq. 35). */
   lambda: number;
   /** Iteration cap of the ascent ('reference'; 'whitepaper' uses 1/λ). */
   gd_max_iters: number;
@@ -75,24 +75,24 @@ export interface MechanismParams {
   gd_threshold: number;
   /** Finite-difference step δ of the reference ascent. */
   gd_fd_step: number;
-  /** Floor on the listened stake fraction Σ a S / Σ S (eq 35). */
+  /** Floor on the listened stake fraction Σ a S / Σ S (eq. 35). */
   min_stake_fraction: number;
-  /** ε_r of the reputer score (eq 33). */
+  /** ε_r of the reputer score (eq. 33). */
   epsilon_reputer: number;
-  /** Replaces a zero consensus norm in eq 33. */
+  /** Replaces a zero consensus norm in eq. 33. */
   epsilon_consensus_norm: number;
-  /** p of the reputer reward fraction (eq 36). */
+  /** p of the reputer reward fraction (eq. 36). */
   p_reward_reputer: number;
-  /** α of the reward-fraction and τ EMAs (eqs 40, 44). */
+  /** α of the reward-fraction and τ EMAs (eq. 40, eq. 44). */
   alpha_task: number;
-  /** β of the modified entropy (eq 38). */
+  /** β of the modified entropy (eq. 38). */
   beta: number;
   /** Entropy assigned to a class with a single participant (chain constant). */
   single_participant_entropy: number;
   /** Switch: N_eff of the entropies (eq. 41) from the 'normalised' fractions f of eq. 39 or the 'smoothed'
    *  un-normalised fractions x̃ of eq. 40 (docs/chain.md C6). */
   n_eff_source: 'normalised' | 'smoothed';
-  /** Switch: eq 44 max — 'whitepaper': max_j T_ij as written; 'chain': max(0, max_j T_ij). */
+  /** Switch: eq. 44 max — 'whitepaper': max_j T_ij as written; 'chain': max(0, max_j T_ij). */
   tau_max: 'whitepaper' | 'chain';
 
   // ---- active sets and participation (docs/chain.md C7, C8, C13, C14; docs/sortition.md) ----
@@ -121,7 +121,7 @@ export interface MechanismParams {
   // ---- tokenomics (whitepaper §5) ----
   /** Switch: monthly yield cap ξ_max — 'reference': 1.12^(1/12) − 1; 'whitepaper': 0.0095. */
   yield_cap: 'reference' | 'whitepaper';
-  /** Switch: f_stakers (eqs 50–51) — 'constant': 0.5; 'actual': the stakers' share of the previous emission. */
+  /** Switch: f_stakers (eq. 50, eq. 51) — 'constant': 0.5; 'actual': the stakers' share of the previous emission. */
   f_stakers: 'constant' | 'actual';
 }
 
@@ -332,41 +332,41 @@ export type ParamSpec =
   | { kind: 'enum'; values: readonly string[]; doc: string };
 
 export const PARAM_SPECS: Record<keyof MechanismParams, ParamSpec> = {
-  p: { kind: 'number', min: 0, minExclusive: true, doc: 'p of φ_{p,c}, eqs 6–7' },
-  c: { kind: 'number', doc: 'c of φ_{p,c}, eqs 6–7' },
-  epsilon: { kind: 'number', min: 0, minExclusive: true, doc: 'ε of eqs 8, 11, 29' },
-  alpha: { kind: 'number', min: 0, max: 1, minExclusive: true, doc: 'regret EMA α, eq 15' },
+  p: { kind: 'number', min: 0, minExclusive: true, doc: 'p of φ_{p,c}, eq. 6, eq. 7' },
+  c: { kind: 'number', doc: 'c of φ_{p,c}, eq. 6, eq. 7' },
+  epsilon: { kind: 'number', min: 0, minExclusive: true, doc: 'ε of eq. 8, eq. 11, eq. 29' },
+  alpha: { kind: 'number', min: 0, max: 1, minExclusive: true, doc: 'regret EMA α, eq. 15' },
   epsilon_safe_div: { kind: 'number', min: 0, doc: 'floor on Σw' },
   initial_regret: { kind: 'number', doc: 'regret of a worker a table has not seen' },
   initial_regret_rule: { kind: 'enum', values: ['fixed', 'simulator', 'chain'], doc: 'initial regret of a new worker' },
   initial_regret_quantile: { kind: 'number', min: 0, max: 1, doc: "quantile q of the 'chain' initial-regret rule (InitialRegretQuantile)" },
   pnorm_safe_div: { kind: 'number', min: 0, minExclusive: true, doc: 'the 8.25 of the initial-regret offset c − 8.25/p (PNormSafeDiv)' },
   initial_regret_pool: { kind: 'enum', values: ['regret_holders', 'experienced'], doc: 'regrets pooled by the initial-regret rule' },
-  regret_scale: { kind: 'enum', values: ['std', 'mad'], doc: 'regret scale of eqs. 8, 11: σ + ε or 1.4826·MAD + ε' },
+  regret_scale: { kind: 'enum', values: ['std', 'mad'], doc: 'regret scale of eq. 8, eq. 11: σ + ε or 1.4826·MAD + ε' },
   no_previous_loss: { kind: 'enum', values: ['median', 'regret_weights'], doc: 'network inference with no previous network loss' },
   guard_rails: { kind: 'boolean', doc: 'cap/shift/zero guard rails on normalised regrets' },
-  confidence_intervals: { kind: 'enum', values: ['reference', 'whitepaper'], doc: 'CI percentiles and eq-16 shrink' },
-  p_reward_inference: { kind: 'number', min: 0, minExclusive: true, doc: 'eq 29 p, inference task' },
-  p_reward_forecast: { kind: 'number', min: 0, minExclusive: true, doc: 'eq 29 p, forecast task' },
-  c_reward: { kind: 'number', doc: 'eq 29 c' },
-  f_plus: { kind: 'enum', values: ['reference', 'whitepaper'], doc: 'one-in weight f⁺, eq 26' },
-  sigma_window: { kind: 'enum', values: ['samples', 'epochs'], doc: 'σ(T) window, eq 29' },
+  confidence_intervals: { kind: 'enum', values: ['reference', 'whitepaper'], doc: 'CI percentiles and eq. 16 shrink' },
+  p_reward_inference: { kind: 'number', min: 0, minExclusive: true, doc: 'eq. 29 p, inference task' },
+  p_reward_forecast: { kind: 'number', min: 0, minExclusive: true, doc: 'eq. 29 p, forecast task' },
+  c_reward: { kind: 'number', doc: 'eq. 29 c' },
+  f_plus: { kind: 'enum', values: ['reference', 'whitepaper'], doc: 'one-in weight f⁺, eq. 26' },
+  sigma_window: { kind: 'enum', values: ['samples', 'epochs'], doc: 'σ(T) window, eq. 29' },
   sigma_window_size: { kind: 'number', min: 1, integer: true, doc: 'σ(T) window size' },
   sigma_window_overflow: { kind: 'enum', values: ['first', 'last'], doc: 'scores kept from an epoch with more than the σ(T) window' },
   sigma_below_epsilon: { kind: 'enum', values: ['uniform', 'formula'], doc: 'mapping when σ(T) < ε' },
-  listening: { kind: 'enum', values: ['reference', 'whitepaper'], doc: 'listening-coefficient ascent, eq 35' },
-  lambda: { kind: 'number', min: 0, minExclusive: true, doc: 'learning rate λ, eq 35' },
+  listening: { kind: 'enum', values: ['reference', 'whitepaper'], doc: 'listening-coefficient ascent, eq. 35' },
+  lambda: { kind: 'number', min: 0, minExclusive: true, doc: 'learning rate λ, eq. 35' },
   gd_max_iters: { kind: 'number', min: 1, integer: true, doc: 'ascent iteration cap' },
   gd_threshold: { kind: 'number', min: 0, doc: 'ascent stop threshold' },
   gd_fd_step: { kind: 'number', min: 0, minExclusive: true, doc: 'finite-difference step δ' },
   min_stake_fraction: { kind: 'number', min: 0, max: 1, doc: 'floor on the listened stake fraction' },
-  epsilon_reputer: { kind: 'number', min: 0, minExclusive: true, doc: 'ε_r, eq 33' },
-  epsilon_consensus_norm: { kind: 'number', min: 0, minExclusive: true, doc: 'zero-norm guard, eq 33' },
-  p_reward_reputer: { kind: 'number', min: 0, minExclusive: true, doc: 'p of eq 36' },
-  alpha_task: { kind: 'number', min: 0, max: 1, minExclusive: true, doc: 'EMA α of eqs 40, 44' },
-  beta: { kind: 'number', min: 0, doc: 'β of eq 38' },
+  epsilon_reputer: { kind: 'number', min: 0, minExclusive: true, doc: 'ε_r, eq. 33' },
+  epsilon_consensus_norm: { kind: 'number', min: 0, minExclusive: true, doc: 'zero-norm guard, eq. 33' },
+  p_reward_reputer: { kind: 'number', min: 0, minExclusive: true, doc: 'p of eq. 36' },
+  alpha_task: { kind: 'number', min: 0, max: 1, minExclusive: true, doc: 'EMA α of eq. 40, eq. 44' },
+  beta: { kind: 'number', min: 0, doc: 'β of eq. 38' },
   single_participant_entropy: { kind: 'number', min: 0, doc: 'entropy of a one-participant class' },
-  tau_max: { kind: 'enum', values: ['whitepaper', 'chain'], doc: 'max in eq 44' },
+  tau_max: { kind: 'enum', values: ['whitepaper', 'chain'], doc: 'max in eq. 44' },
   n_eff_source: { kind: 'enum', values: ['normalised', 'smoothed'], doc: 'fractions N_eff of eq. 41 is taken from' },
   active_set: { kind: 'enum', values: ['off', 'simulator', 'chain'], doc: 'active-set selection (merit sortition)' },
   max_active_inferers: { kind: 'number', min: 0, integer: true, doc: 'cap on active inferers (0 = none)' },
@@ -381,5 +381,5 @@ export const PARAM_SPECS: Record<keyof MechanismParams, ParamSpec> = {
   registration_fee: { kind: 'number', min: 0, doc: 'fee per registration (RegistrationFee)' },
   data_sending_fee: { kind: 'number', min: 0, doc: 'fee per payload (DataSendingFee)' },
   yield_cap: { kind: 'enum', values: ['reference', 'whitepaper'], doc: 'monthly yield cap ξ_max' },
-  f_stakers: { kind: 'enum', values: ['constant', 'actual'], doc: 'f_stakers of eqs 50–51' },
+  f_stakers: { kind: 'enum', values: ['constant', 'actual'], doc: 'f_stakers of eq. 50, eq. 51' },
 };

@@ -1,4 +1,4 @@
-// Inference synthesis — whitepaper §3.1–3.2, eqs. 3–19, as docs/synthesis.md settles it.
+// Inference synthesis — whitepaper §3.1–3.2, as docs/synthesis.md settles it.
 // Pure functions: typed arrays in, typed arrays / plain records out. No I/O, no randomness.
 //
 // Indexing: N_i inferers j, N_f forecasters k; a worker index l runs over inferers first (0..N_i−1), then
@@ -117,7 +117,7 @@ export interface SynthesisResult {
   networkOneOut: Float64Array;
   /** One-in naive network inferences I_ki^+, length N_f. */
   naiveOneIn: Float64Array;
-  /** Confidence-interval values at `percentiles` (eqs. 16–19). */
+  /** Confidence-interval values at `percentiles` (eq. 16, eq. 17, eq. 18, eq. 19). */
   confidence: Float64Array;
   percentiles: readonly number[];
 }
@@ -147,7 +147,7 @@ class Workspace {
   }
 }
 
-/** Weighted mean of vals[0..n) with weights from regs[0..n) (eqs. 9–11); a single value is returned as is. */
+/** Weighted mean of vals[0..n) with weights from regs[0..n) (eq. 9, eq. 10, eq. 11); a single value is returned as is. */
 function combine(ws: Workspace, n: number, prm: SynthesisParams): number {
   if (n === 0) return NaN;
   if (n === 1) return ws.vals[0];
@@ -156,7 +156,7 @@ function combine(ws: Workspace, n: number, prm: SynthesisParams): number {
 }
 
 /**
- * Forecast-implied inference of one forecaster — eq. 3 with weights of eqs. 5–8 — and all its one-out
+ * Forecast-implied inference of one forecaster — eq. 3 with weights of eq. 5, eq. 6, eq. 7, eq. 8 — and all its one-out
  * rebuilds (docs/synthesis.md §8, D6): leaving inferer j out re-normalises the forecasted regrets over the rest.
  * The leave-one-out standard deviation and maximum come from running sums (mean/M2 removal and the top two
  * regrets). Below LOO_INTERPOLATION_MIN inferers each rebuild is one exact pass over the rest (O(n²) per
@@ -283,9 +283,9 @@ function forecastImpliedMad(
 
 /**
  * One epoch of inference synthesis (§3.1–3.2): forecasted regrets (eq. 4), forecast-implied inferences and
- * their one-out rebuilds (eqs. 3, 5–8), the network inference (eqs. 9–11), the naive inference, one-out
+ * their one-out rebuilds (eq. 3, eq. 5, eq. 6, eq. 7, eq. 8), the network inference (eq. 9, eq. 10, eq. 11), the naive inference, one-out
  * inferences for every inferer and forecaster, one-in naive inferences, and the confidence interval
- * (eqs. 16–19). Weights of each variant come from its own regret table of the previous epoch (D12).
+ * (eq. 16, eq. 17, eq. 18, eq. 19). Weights of each variant come from its own regret table of the previous epoch (D12).
  */
 export function synthesize(sub: EpochSubmissions, regrets: RegretState, prm: SynthesisParams): SynthesisResult {
   const { nI, nF } = regrets;
@@ -303,7 +303,7 @@ export function synthesize(sub: EpochSubmissions, regrets: RegretState, prm: Syn
   const fiOneOut = new Float64Array(nF * nI).fill(NaN);
   const hasPrevLoss = !Number.isNaN(regrets.networkLoss);
 
-  // Forecast-implied inferences (eqs. 3–8) and their one-out rebuilds.
+  // Forecast-implied inferences (eq. 3, eq. 4, eq. 5, eq. 6, eq. 7, eq. 8) and their one-out rebuilds.
   if (hasPrevLoss) {
     const Rk = new Float64Array(nI);
     const Ik = new Float64Array(nI);
@@ -326,7 +326,7 @@ export function synthesize(sub: EpochSubmissions, regrets: RegretState, prm: Syn
   const presentF: number[] = [];
   for (let k = 0; k < nF; k++) if (!Number.isNaN(fi[k])) presentF.push(k);
 
-  // Network inference (eqs. 9–11): one joint weight set over inferers and forecasters.
+  // Network inference (eq. 9, eq. 10, eq. 11): one joint weight set over inferers and forecasters.
   const networkWeights = new Float64Array(nW);
   let network = NaN;
   let ciValues: Float64Array;
@@ -418,7 +418,7 @@ export function synthesize(sub: EpochSubmissions, regrets: RegretState, prm: Syn
     }
   }
 
-  // Confidence interval (eqs. 16–19) over the network's values and weights.
+  // Confidence interval (eq. 16, eq. 17, eq. 18, eq. 19) over the network's values and weights.
   const percentiles = ciPercentiles(prm);
   const confidence = weightedPercentiles(
     ciValues,
@@ -443,7 +443,7 @@ export function synthesize(sub: EpochSubmissions, regrets: RegretState, prm: Syn
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Objects reported on by reputers (eq. 12) and their losses (eqs. 13–14).
+// Objects reported on by reputers (eq. 12) and their losses (eq. 13, eq. 14).
 
 /**
  * The objects of eq. 12 in one flat layout, used for reported losses and their combined values:
@@ -463,6 +463,7 @@ export interface ObjectLayout {
   naiveOneIn: number;
 }
 
+/** Where each object of eq. 12 sits in the flat layout, for N_i inferers and N_f forecasters. */
 export function objectLayout(nI: number, nF: number): ObjectLayout {
   const inference = 2;
   const forecastImplied = inference + nI;
@@ -497,8 +498,8 @@ export function objectValues(res: SynthesisResult, inferences: Float64Array, L: 
 }
 
 /**
- * Stake-weighted log10 losses of every object — eq. 14: L = Σ_m S_m ℓ_m / Σ_m S_m over the reputers that
- * reported the object, with raw stakes (D13). `reports` is N_r × N_obj row-major (NaN: not reported);
+ * Stake-weighted log10 losses of every object — eq. 14: L = Σ_m S_m ℓ_m / Σ_m S_m, with ℓ_m the losses reputer m
+ * reports (eq. 13), over the reputers that reported the object, with raw stakes (D13). `reports` is N_r × N_obj row-major (NaN: not reported);
  * a reputer with NaN or zero stake counts for nothing. An object no one reported gets NaN.
  */
 export function stakeWeightedLosses(reports: Float64Array, stakes: Float64Array, nObj: number): Float64Array {
@@ -529,11 +530,11 @@ export function regretEma(x: number, prev: number, alpha: number, initial: numbe
 }
 
 /**
- * Regret update of every table — eq. 15 — from the losses (eq. 14, `objectLayout` order) of the previous
+ * Regret update of every table — eq. 15 — from the stake-weighted losses (`objectLayout` order) of the previous
  * epoch's objects. Each variant's own loss is the reference (D7): one-out-m regrets of forecaster k use the
  * loss of k's forecast-implied inference rebuilt without m; the withheld worker and the one-in forecaster
  * itself are tracked too. An entry whose losses are missing keeps its previous value. Also records the
- * network loss for eq. 4 of the next epoch.
+ * network loss the next epoch's forecasted regrets need.
  */
 export function updateRegrets(
   prev: RegretState,
@@ -616,7 +617,7 @@ export type InitialRegretParams = Pick<
  * state: `initial_regret` under the 'fixed' rule; with `initial_regret_pool: regret_holders`, `topicInitialRegret`
  * over the network regrets of the workers that have one, or `initial_regret` while none has; with
  * `initial_regret_pool: experienced`, the value stored by the last `updateRegrets` that found an experienced
- * worker (docs/chain.md C3), or `initial_regret` before. The same value seeds the first eq-15 update of a new worker.
+ * worker (docs/chain.md C3), or `initial_regret` before. The same value seeds the first regret update of a new worker.
  */
 export function initialRegret(state: RegretState, prm: InitialRegretParams): number {
   if (prm.initial_regret_rule === 'fixed') return prm.initial_regret;
@@ -664,7 +665,7 @@ export function topicInitialRegret(
 
 /**
  * Stakes with the chain's stake floor applied (docs/chain.md C13): a reputer whose stake is below
- * `min_reputer_stake` takes no part in the epoch (stake NaN: left out of eq. 14 and of the rewards).
+ * `min_reputer_stake` takes no part in the epoch (stake NaN: left out of the stake-weighted losses and of the rewards).
  * Returns the input itself when no stake is below the floor.
  */
 export function applyStakeFloor(stakes: Float64Array, prm: Pick<MechanismParams, 'min_reputer_stake'>): Float64Array {
