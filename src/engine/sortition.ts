@@ -34,6 +34,9 @@ export interface SortitionParams {
   cap: number;
   quantile: number;
   alpha: number;
+  /** A scoring step with a single score updates nothing (the chain's inferers and forecasters: a lone worker
+   *  scores 0 and gets no EMA update, docs/sortition.md §5). */
+  singleNoUpdate?: boolean;
 }
 
 /** The class's sortition parameters from the mechanism parameters. */
@@ -58,7 +61,13 @@ export function sortitionParams(
     forecasters: prm.active_quantile_forecasters,
     reputers: prm.active_quantile_reputers,
   }[role];
-  return { rule: prm.active_set, cap, quantile, alpha: prm.merit_sortition_alpha };
+  return {
+    rule: prm.active_set,
+    cap,
+    quantile,
+    alpha: prm.merit_sortition_alpha,
+    singleNoUpdate: prm.active_set === 'chain' && role !== 'reputers',
+  };
 }
 
 /** The result of a draw. */
@@ -161,6 +170,7 @@ export function scoreActive(
   prm: SortitionParams,
 ): { state: SortitionState; quantile: number } {
   const q = qualityPercentile([...scored.values()], prm.quantile);
+  if (prm.singleNoUpdate && scored.size === 1) return { state, quantile: q };
   const ema = new Map(state.ema);
   for (const [id, x] of scored) ema.set(id, qualityEma(x, state.ema.get(id), prm.alpha));
   if (prm.rule === 'simulator')

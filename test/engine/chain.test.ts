@@ -273,7 +273,9 @@ describe('C13: stake floor and fees', () => {
 
 describe('C7, C8, C14: active sets', () => {
   it('the chain profile caps the classes at 32 / 6 / 6 with quantile 0.25; off in reference', () => {
-    expect(sortitionParams(chain, 'inferers')).toEqual({ rule: 'chain', cap: 32, quantile: 0.25, alpha: 0.1 });
+    expect(sortitionParams(chain, 'inferers')).toEqual({ rule: 'chain', cap: 32, quantile: 0.25, alpha: 0.1, singleNoUpdate: true });
+    expect(sortitionParams(chain, 'reputers')?.singleNoUpdate).toBe(false);
+    expect(sortitionParams({ ...chain, active_set: 'simulator' }, 'inferers')?.singleNoUpdate).toBe(false);
     expect(sortitionParams(chain, 'forecasters')?.cap).toBe(6);
     expect(sortitionParams(chain, 'reputers')?.cap).toBe(6);
     expect(sortitionParams(ref, 'inferers')).toBeNull();
@@ -314,6 +316,9 @@ describe('C7, C8, C14: active sets', () => {
     expect(sc.state.ema.get('b')).toBe(0.1 * 3 + 0.9 * 2);
     expect(sc.state.ema.get('a')).toBe(0.1 * 1 + 0.9 * 1);
     expect(sc.state.ema.get('c')).toBe(st.ema.get('c')); // no second passive update
+    // a lone scored worker updates nothing under the chain's worker rule
+    const lone = scoreActive(st, new Map([['b', 3]]), [], { ...prm, singleNoUpdate: true });
+    expect(lone.state).toBe(st);
   });
   it("'simulator' rule: nothing at the draw; the passive update uses the same scores' quantile", () => {
     const prm = { rule: 'simulator', cap: 1, quantile: 0.5, alpha: 0.1 } as const;
