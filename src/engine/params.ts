@@ -205,7 +205,7 @@ const PAPER = {
 } as const satisfies Partial<MechanismParams>;
 
 /**
- * The deployed chain at the v0.6-era snapshot (docs/chain.md §6): every value with the chain code it follows.
+ * The deployed chain at the v0.6-era snapshot (docs/chain.md §1): every value with the chain code it follows.
  */
 const CHAIN: MechanismParams = {
   ...SHARED,
@@ -272,7 +272,7 @@ export const PROFILES: Record<ProfileName, MechanismParams> = {
     ...PAPER,
   },
   chain: CHAIN,
-  // The later revision (docs/chain.md §6 "(later)"): MAD regret scale, weights without guard rails
+  // The later revision (docs/chain.md §1, `chain-latest`): MAD regret scale, weights without guard rails
   // (φ′(x̂)/φ′(x̂_max), CalcWeightFromNormalizedRegret), reward exponents back to 3 / 3 / 1 (DefaultParams v10).
   'chain-latest': {
     ...CHAIN,
@@ -284,7 +284,7 @@ export const PROFILES: Record<ProfileName, MechanismParams> = {
   },
 };
 
-/** The switches that name profile differences (docs/mechanism.md table), in table order. */
+/** The switches in which the profiles differ (docs/mechanism.md and docs/chain.md §1): the paper's, then the chain's. */
 export const PROFILE_SWITCHES = [
   'guard_rails',
   'confidence_intervals',

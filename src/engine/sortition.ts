@@ -4,11 +4,11 @@
 //
 // Pure functions, no I/O, no randomness. Participants are named by string ids; the order of the `candidates`
 // array is the tie-break order (earlier first). A participant with no EMA yet (a newcomer) reads as 0 in the
-// draw, and its first update sets its EMA without smoothing (docs/sortition.md §4, S4).
+// draw, and its first update sets its EMA without smoothing (docs/sortition.md §3, §7).
 //
 // Two rules (`active_set`):
 //   'simulator' — the research simulator's rows: the passive update uses the quantile of the same scores that
-//                 drive the active update, and every eligible participant not scored gets it (docs/sortition.md §3);
+//                 drive the active update, and every eligible participant not scored gets it (docs/sortition.md §5);
 //   'chain'     — the deployed chain: a submitter left out of the set gets its passive update at the draw, with
 //                 the quantile stored at the previous scoring step (docs/sortition.md §5).
 // 'off' means no active set: every submitter takes part (the caller does not call this module).
@@ -86,7 +86,7 @@ export interface Draw {
 const drawEma = (ema: ReadonlyMap<string, number>, id: string): number => ema.get(id) ?? 0;
 
 /**
- * Top-N draw by carried EMA (docs/sortition.md §3): rank all candidates by EMA, descending (ties: earlier in
+ * Top-N draw by carried EMA (docs/sortition.md §2): rank all candidates by EMA, descending (ties: earlier in
  * `candidates` first), and take the first min(N, #eligible) eligible ones; N = 0 means no cap. `eligible`
  * defaults to every candidate.
  */
@@ -178,7 +178,7 @@ export function scoreActive(
   return { state: { ema, savedQuantile: scored.size > 0 ? q : state.savedQuantile }, quantile: q };
 }
 
-/** Everything one epoch of the reference rows reports (docs/sortition.md §1). */
+/** Everything one epoch of the reference rows reports (docs/sortition.md §5, §6). */
 export interface SortitionEpoch {
   draw: Draw;
   nDrawn: number;
