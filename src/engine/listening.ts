@@ -1,9 +1,9 @@
-// Reputer consensus and listening coefficients — whitepaper §4.1, eqs 30–35 (spec: docs/rewards.md §3.6–3.7).
+// Reputer consensus and listening coefficients — whitepaper §4.1 (spec: docs/rewards.md §3.6–3.7).
 //
 // Conventions
-// - The report matrix `losses` is N_r × N_obj, row-major (row m = reputer m's log10 losses, eq 31); NaN = missing.
+// - The report matrix `losses` is N_r × N_obj, row-major (row m = reputer m's log10 losses, eq. 31); NaN = missing.
 // - Missing values (chain semantics, docs/rewards.md §3.6): excluded from the consensus mean of their object (the mean
-//   is re-normalised over the reputers that reported it); in the distance of eq 33 a missing value is replaced by
+//   is re-normalised over the reputers that reported it); in the distance of eq. 33 a missing value is replaced by
 //   the object's "most distant" reported value, i.e. the one farthest below the consensus. That value is the
 //   minimum reported value of the object, whatever a is (argmax_n (C_j − R_nj) = argmin_n R_nj), so it is fixed
 //   for the epoch. An object that nobody reported ("dead" column) is ignored everywhere.
@@ -19,7 +19,7 @@
 
 import type { MechanismParams } from './params.js';
 
-/** The subset of mechanism parameters eqs 30–35 read. */
+/** The subset of mechanism parameters the reputer equations of §4.1 read. */
 export type ListeningParams = Pick<
   MechanismParams,
   | 'listening'
@@ -32,7 +32,7 @@ export type ListeningParams = Pick<
   | 'epsilon_consensus_norm'
 >;
 
-/** N_r × N_obj reputer reports (eq 31) with their raw stakes. */
+/** N_r × N_obj reputer reports (eq. 31) with their raw stakes. */
 export interface ReputerReports {
   /** N_r, number of reputers (rows). */
   n: number;
@@ -56,7 +56,7 @@ export interface PreparedReports extends ReputerReports {
   live: Uint8Array;
 }
 
-/** Scans the report matrix once: live / full / partial objects and the fill values of §3.6. */
+/** Scans the report matrix (eq. 31) once: live / full / partial objects and the fill values of §3.6. */
 export function prepareReports(r: ReputerReports): PreparedReports {
   const { n, nObj, losses } = r;
   if (losses.length !== n * nObj) throw new Error(`reports: expected ${n}×${nObj} values, got ${losses.length}`);
@@ -92,7 +92,7 @@ export function prepareReports(r: ReputerReports): PreparedReports {
   return { ...r, fullCols: Int32Array.from(full), partialCols: Int32Array.from(partial), filled, live };
 }
 
-/** Adjusted stakes Ŝ_m = min(N_r a_m S_m / Σ a S, 1). // eq 30 */
+/** Adjusted stakes Ŝ_m = min(N_r a_m S_m / Σ a S, 1). // eq. 30 */
 export function adjustedStakes(a: Float64Array, stakes: Float64Array, out = new Float64Array(stakes.length)): Float64Array {
   const n = stakes.length;
   let D = 0;
@@ -101,7 +101,7 @@ export function adjustedStakes(a: Float64Array, stakes: Float64Array, out = new 
   return out;
 }
 
-/** Consensus vector C = Σ Ŝ_m R_m / Σ Ŝ_m, element-wise over the reputers that reported each object. // eq 32 */
+/** Consensus vector C = Σ Ŝ_m R_m / Σ Ŝ_m, element-wise over the reputers that reported each object. // eq. 32 */
 export function consensusVector(
   losses: Float64Array,
   n: number,
@@ -134,19 +134,19 @@ export function consensusVector(
   return num;
 }
 
-/** Result of the eq 30–33 evaluation at one set of listening coefficients. */
+/** Result of evaluating eq. 30, eq. 32 and eq. 33 at one set of listening coefficients. */
 export interface ConsensusScores {
-  /** Ŝ_m (eq 30). */
+  /** Ŝ_m (eq. 30). */
   adjustedStakes: Float64Array;
-  /** C (eq 32); NaN for objects nobody reported. */
+  /** C (eq. 32); NaN for objects nobody reported. */
   consensus: Float64Array;
-  /** T_m (eq 33). */
+  /** T_m (eq. 33). */
   scores: Float64Array;
 }
 
 /**
  * Reputer scores T_m = 1 / (‖R_m − C‖ / ‖C‖ + ε_r) at coefficients a, straight from the definitions
- * (O(N_r·N_obj)); missing values handled as described at the top of this file. // eqs 30, 32, 33
+ * (O(N_r·N_obj)); missing values handled as described at the top of this file. // eq. 30, eq. 32, eq. 33
  */
 export function reputerConsensusScores(p: PreparedReports, a: Float64Array, params: ListeningParams): ConsensusScores {
   const { n, nObj, losses, filled, live } = p;
@@ -170,7 +170,7 @@ export function reputerConsensusScores(p: PreparedReports, a: Float64Array, para
   return { adjustedStakes: sh, consensus: C, scores: T };
 }
 
-/** Stake-weighted total consensus score Σ S_m T_m (eq 34 without the 1/ΣS, which cancels in d ln T/da). // eq 34 */
+/** Stake-weighted total consensus score Σ S_m T_m (eq. 34 without the 1/ΣS, which cancels in d ln T/da). // eq. 34 */
 export function listeningObjective(stakes: Float64Array, scores: Float64Array): number {
   let s = 0;
   for (let m = 0; m < stakes.length; m++) s += stakes[m] * scores[m];
@@ -336,7 +336,8 @@ class FastObjective {
     return this.sh;
   }
 
-  /** Evaluates eqs 30–34 at coefficients a and builds the per-iteration tables. O(N_r·N_obj + N_r²). */
+  /** Evaluates eq. 30, eq. 32, eq. 33 and eq. 34 at coefficients a and builds the per-iteration tables.
+   *  O(N_r·N_obj + N_r²). */
   setBase(a: Float64Array): void {
     const { n, nFull, X, mu, q, sh, Ct, p, y, G } = this;
     const S = this.rep.stakes;
@@ -542,7 +543,7 @@ class FastObjective {
 
 // ------------------------------------------------------------------------------------------------------------
 
-/** Result of the listening-coefficient ascent (eq 35). */
+/** Result of the listening-coefficient ascent (eq. 35). */
 export interface ListeningResult {
   /** Post-update coefficients a_m, carried to the next epoch. */
   coefficients: Float64Array;
@@ -561,7 +562,7 @@ export interface ListeningOptions {
   method?: 'fast' | 'naive';
 }
 
-/** Applies the step and the min-stake-fraction floor (eq 35, docs/rewards.md §3.7); returns false to stop. */
+/** Applies the step and the min-stake-fraction floor (eq. 35, docs/rewards.md §3.7); returns false to stop. */
 function applyStep(
   a: Float64Array,
   old: Float64Array,
@@ -589,7 +590,7 @@ function applyStep(
     const t = (params.min_stake_fraction - fo) / (fn - fo);
     for (let m = 0; m < n; m++) a[m] = old[m] + (next[m] - old[m]) * t;
   } else if (!(fn > 0)) {
-    // nothing would be listened to (only possible with min_stake_fraction = 0): eq 30 undefined, keep a and stop
+    // nothing would be listened to (only possible with min_stake_fraction = 0): eq. 30 undefined, keep a and stop
     a.set(old);
     return false;
   } else a.set(next);
@@ -599,7 +600,7 @@ function applyStep(
 /**
  * Reference ascent, exactly docs/rewards.md §3.7: ≤ gd_max_iters iterations; g_l = (1 − obj/obj₂)/δ with
  * obj₂ = Σ S T at a + δ e_l, δ = gd_fd_step (−δ when a_l == 1 exactly); clip to [0, 1]; floor interpolation;
- * stop when max |Δa|/λ < gd_threshold. Reported T, Ŝ are those at the start of the last iteration. // eq 35
+ * stop when max |Δa|/λ < gd_threshold. Reported T, Ŝ are those at the start of the last iteration. // eq. 35
  */
 export function listeningReference(
   rep: PreparedReports,
@@ -658,7 +659,7 @@ export function listeningReference(
 }
 
 /**
- * Relative gradient d ln(Σ S T)/da_l, analytically (chain rule through eqs 33 → 32 → 30), O(N_r·N_obj).
+ * Relative gradient d ln(Σ S T)/da_l, analytically (chain rule through eq. 33 → eq. 32 → eq. 30), O(N_r·N_obj).
  * Conventions at the kinks: at N_r a S / Σ a S = 1 exactly the derivative of min(·, 1) is the mean of its one-sided
  * derivatives; a reputer at zero distance contributes no direction through its distance; missing values use the
  * fixed fill values.
@@ -742,7 +743,7 @@ export function relativeGradient(rep: PreparedReports, a: Float64Array, params: 
  * Whitepaper ascent (docs/rewards.md §5 item 8, text read literally): a ← clip(a + λ d ln T/da, 0, 1) with the analytic
  * relative gradient, up to round(1/λ) iterations, stopping when the largest gradient component that can still
  * move a coefficient (i.e. ignoring components pushing a coefficient at 0 or 1 outwards) is below gd_threshold;
- * the same 0.5-floor interpolation; scores and adjusted stakes at the final coefficients. // eq 35
+ * the same 0.5-floor interpolation; scores and adjusted stakes at the final coefficients. // eq. 35
  */
 export function listeningWhitepaper(rep: PreparedReports, a0: Float64Array, params: ListeningParams): ListeningResult {
   const n = rep.n;
@@ -770,7 +771,7 @@ export function listeningWhitepaper(rep: PreparedReports, a0: Float64Array, para
   return { coefficients: a, scores: fin.scores, adjustedStakes: fin.adjustedStakes, iterations };
 }
 
-/** Listening coefficients per the `listening` switch (eqs 34–35). */
+/** Listening coefficients per the `listening` switch (eq. 34, eq. 35). */
 export function listeningCoefficients(
   rep: PreparedReports,
   a0: Float64Array,

@@ -1,8 +1,8 @@
-// Reward engine — whitepaper §4, eqs 22–47 (authoritative spec: docs/rewards.md).
+// Reward engine — whitepaper §4 (authoritative spec: docs/rewards.md).
 //
 // Pure functions: typed arrays in, typed arrays / plain records out; no I/O, no randomness.
 //
-// ── Object layout of the reported losses (eq 31) and of the network losses (eq 14) ──────────────────────────
+// ── Object layout of the reported losses (eq. 31) and of the network losses (eq. 14) ──────────────────────────
 //   [ network, naive,
 //     inference_0 .. inference_{N_i−1},
 //     forecast_implied_0 .. forecast_implied_{N_f−1},
@@ -15,7 +15,7 @@
 // ── Participation ─────────────────────────────────────────────────────────────────────────────────────────────
 //   Inferer j takes part in the epoch iff ℓ(inference_j) is finite; forecaster k iff ℓ(forecast_implied_k) is
 //   finite; reputer m iff it reported at least one loss and has a finite stake. Every count N in the formulas
-//   (f⁺, N = 1 cases, N_r of eq 30, N of eq 38) is the number taking part. Non-participants get NaN scores /
+//   (f⁺, N = 1 cases, N_r of eq. 30, N of eq. 38) is the number taking part. Non-participants get NaN scores /
 //   fractions, zero rewards, and their carried state (a_m, smoothed fraction) is left unchanged.
 //
 // ── Order (docs/rewards.md §2) ─────────────────────────────────────────────────────────────────────────────────────
@@ -23,7 +23,7 @@
 //   τ, χ, γ → U, V, W → individual rewards → stake update. The current scores join the σ window before σ.
 
 import type { MechanismParams } from './params.js';
-import { objectLayout, stakeWeightedLosses, type ObjectLayout } from './synthesis.js';
+import { applyStakeFloor, objectLayout, stakeWeightedLosses, type ObjectLayout } from './synthesis.js';
 import { potential, sampleStd } from './weights.js';
 
 const stdOfAll = (x: Float64Array): number => sampleStd(x, x.length);
@@ -42,14 +42,14 @@ export {
 } from './listening.js';
 export type { ReputerReports, PreparedReports, ListeningResult, ListeningOptions, ConsensusScores } from './listening.js';
 
-// The object layout is the synthesis engine's (`objectLayout` in synthesis.ts); eq 14 is its
+// The object layout is the synthesis engine's (`objectLayout` in synthesis.ts); eq. 14 is its
 // `stakeWeightedLosses`.
 export { objectLayout, type ObjectLayout } from './synthesis.js';
 
-// ───────────────────────────────────────────── scores (eqs 14, 22–26) ────────────────────────────────────────
+// ───────────────────────────────────────────── scores ────────────────────────────────────────
 
 
-/** Inferer scores T_j = ℓ(network one-out j) − ℓ(network); 0 when N_i = 1. // eq 22 */
+/** Inferer scores T_j = ℓ(network one-out j) − ℓ(network); 0 when N_i = 1. // eq. 22 */
 export function infererScores(ell: Float64Array, L: ObjectLayout): Float64Array {
   const T = new Float64Array(L.nI);
   if (L.nI === 1) return T;
@@ -57,26 +57,26 @@ export function infererScores(ell: Float64Array, L: ObjectLayout): Float64Array 
   return T;
 }
 
-/** One-out forecaster scores T_k⁻ = ℓ(network one-out of forecaster k) − ℓ(network). // eq 24 */
+/** One-out forecaster scores T_k⁻ = ℓ(network one-out of forecaster k) − ℓ(network). // eq. 24 */
 export function forecasterOneOutScores(ell: Float64Array, L: ObjectLayout): Float64Array {
   const T = new Float64Array(L.nF);
   for (let k = 0; k < L.nF; k++) T[k] = ell[L.networkOneOut + L.nI + k] - ell[L.network];
   return T;
 }
 
-/** One-in forecaster scores T_k⁺ = ℓ(naive) − ℓ(naive one-in k). // eq 25 */
+/** One-in forecaster scores T_k⁺ = ℓ(naive) − ℓ(naive one-in k). // eq. 25 */
 export function forecasterOneInScores(ell: Float64Array, L: ObjectLayout): Float64Array {
   const T = new Float64Array(L.nF);
   for (let k = 0; k < L.nF; k++) T[k] = ell[L.naive] - ell[L.naiveOneIn + k];
   return T;
 }
 
-/** One-in weight f⁺: 'reference' 1/2^(N_f−1) (chain), 'whitepaper' 1/2^N_f. // eq 26 */
+/** One-in weight f⁺: 'reference' 1/2^(N_f−1) (chain), 'whitepaper' 1/2^N_f. // eq. 26 */
 export function fPlus(nF: number, mode: MechanismParams['f_plus']): number {
   return 1 / 2 ** (mode === 'reference' ? nF - 1 : nF);
 }
 
-/** Forecaster scores T_k = (1 − f⁺) T_k⁻ + f⁺ T_k⁺. // eq 23 */
+/** Forecaster scores T_k = (1 − f⁺) T_k⁻ + f⁺ T_k⁺. // eq. 23 */
 export function forecasterScores(oneOut: Float64Array, oneIn: Float64Array, fp: number): Float64Array {
   const T = new Float64Array(oneOut.length);
   for (let k = 0; k < T.length; k++) T[k] = (1 - fp) * oneOut[k] + fp * oneIn[k];
@@ -85,22 +85,22 @@ export function forecasterScores(oneOut: Float64Array, oneIn: Float64Array, fp: 
 
 /** Worker scores of one epoch with participation (see file header). */
 export interface WorkerScores {
-  /** T_j (eq 22), NaN for non-participants. */
+  /** T_j (eq. 22), NaN for non-participants. */
   inferer: Float64Array;
-  /** T_k (eq 23), NaN for non-participants. */
+  /** T_k (eq. 23), NaN for non-participants. */
   forecaster: Float64Array;
-  /** T_k⁻ (eq 24). */
+  /** T_k⁻ (eq. 24). */
   forecasterOneOut: Float64Array;
-  /** T_k⁺ (eq 25). */
+  /** T_k⁺ (eq. 25). */
   forecasterOneIn: Float64Array;
   infererActive: Uint8Array;
   forecasterActive: Uint8Array;
-  /** f⁺ used (eq 26), for the number of participating forecasters. */
+  /** f⁺ used (eq. 26), for the number of participating forecasters. */
   fPlus: number;
 }
 
-/** Eqs 22–26 for the participating workers. A worker takes part iff its own loss (inference_j /
- *  forecast_implied_k) is finite; in a class of two or more, one whose score is not computable (missing one-out /
+/** Worker scores — eq. 22, eq. 23, eq. 24, eq. 25, eq. 26 — for the participating workers. A worker takes part
+ *  iff its own loss (inference_j / forecast_implied_k) is finite; in a class of two or more, one whose score is not computable (missing one-out /
  *  one-in loss) drops out. A class with a single participant scores 0 (no one-out exists); f⁺ uses the number of
  *  participating forecasters. */
 export function workerScores(ell: Float64Array, L: ObjectLayout, params: Pick<MechanismParams, 'f_plus'>): WorkerScores {
@@ -108,7 +108,7 @@ export function workerScores(ell: Float64Array, L: ObjectLayout, params: Pick<Me
   // inferers
   const iAct = Uint8Array.from({ length: L.nI }, (_, j) => (Number.isFinite(ell[L.inference + j]) ? 1 : 0));
   const rawI = new Float64Array(L.nI);
-  for (let j = 0; j < L.nI; j++) rawI[j] = ell[L.networkOneOut + j] - ell[L.network]; // eq 22
+  for (let j = 0; j < L.nI; j++) rawI[j] = ell[L.networkOneOut + j] - ell[L.network]; // eq. 22
   if (count(iAct) > 1) for (let j = 0; j < L.nI; j++) if (!Number.isFinite(rawI[j])) iAct[j] = 0;
   const nIa = count(iAct);
   const inf = Float64Array.from(rawI, (x, j) => (!iAct[j] ? NaN : nIa === 1 ? 0 : x));
@@ -124,21 +124,25 @@ export function workerScores(ell: Float64Array, L: ObjectLayout, params: Pick<Me
   return { inferer: inf, forecaster: fc, forecasterOneOut: out, forecasterOneIn: oin, infererActive: iAct, forecasterActive: fAct, fPlus: fp };
 }
 
-// ───────────────────────────────────────────── σ(T) and the mapping (eqs 27–29) ──────────────────────────────
+// ───────────────────────────────────────────── σ(T) and the mapping ──────────────────────────────
 
-export type SigmaParams = Pick<MechanismParams, 'sigma_window' | 'sigma_window_size'>;
+export type SigmaParams = Pick<MechanismParams, 'sigma_window' | 'sigma_window_size'> &
+  Partial<Pick<MechanismParams, 'sigma_window_overflow'>>;
 
 /** The σ(T) sample list (docs/rewards.md §3.4). 'samples': the current scores in participant order, then earlier
- *  epochs newest → oldest, each in participant order, stopping at `sigma_window_size` samples. 'epochs': all
- *  scores of the current epoch and the `sigma_window_size − 1` before it. `history` is newest first. // eq 29 */
+ *  epochs newest → oldest, each in participant order, stopping at `sigma_window_size` samples; with
+ *  `sigma_window_overflow: last` an epoch with more scores than the window contributes only its last
+ *  `sigma_window_size` ones (docs/chain.md C9). 'epochs': all scores of the current epoch and the
+ *  `sigma_window_size − 1` before it. `history` is newest first. // eq. 29 */
 export function scoreWindow(current: ArrayLike<number>, history: readonly ArrayLike<number>[], params: SigmaParams): Float64Array {
   const out: number[] = [];
   const size = params.sigma_window_size;
   if (params.sigma_window === 'samples') {
-    for (let i = 0; i < current.length && out.length < size; i++) out.push(current[i]);
-    for (let e = 0; e < history.length && out.length < size; e++) {
-      const h = history[e];
-      for (let i = 0; i < h.length && out.length < size; i++) out.push(h[i]);
+    const last = params.sigma_window_overflow === 'last';
+    for (const h of [current, ...history]) {
+      const from = last && h.length > size ? h.length - size : 0;
+      for (let i = from; i < h.length && out.length < size; i++) out.push(h[i]);
+      if (out.length >= size) break;
     }
   } else {
     for (let i = 0; i < current.length; i++) out.push(current[i]);
@@ -175,7 +179,7 @@ function logPhi(p: number, c: number, x: number): number {
 
 export type MappingParams = Pick<MechanismParams, 'epsilon' | 'c_reward' | 'sigma_below_epsilon'>;
 
-/** Mapped scores M = φ_{p,c}(T / (σ + ε)); with 'uniform' and σ < ε, M = 1 for all (chain). // eq 29 */
+/** Mapped scores M = φ_{p,c}(T / (σ + ε)); with 'uniform' and σ < ε, M = 1 for all (chain). // eq. 29 */
 export function mappedScores(T: Float64Array, sigma: number, p: number, params: MappingParams): Float64Array {
   const M = new Float64Array(T.length);
   if (params.sigma_below_epsilon === 'uniform' && sigma < params.epsilon) return M.fill(1);
@@ -184,8 +188,8 @@ export function mappedScores(T: Float64Array, sigma: number, p: number, params: 
   return M;
 }
 
-/** Worker reward fractions u_j = M_j / Σ M (eq 27) or v_k (eq 28). If Σ M under/overflows the same ratio is
- *  taken in log space. // eqs 27, 28 */
+/** Worker reward fractions u_j = M_j / Σ M (eq. 27) or v_k (eq. 28). If Σ M under/overflows the same ratio is
+ *  taken in log space. // eq. 27, eq. 28 */
 export function workerRewardFractions(T: Float64Array, sigma: number, p: number, params: MappingParams): Float64Array {
   const M = mappedScores(T, sigma, p, params);
   let sum = 0;
@@ -204,9 +208,9 @@ export function workerRewardFractions(T: Float64Array, sigma: number, p: number,
   return M;
 }
 
-// ───────────────────────────────────────────── reputers (eqs 36–37) ──────────────────────────────────────────
+// ───────────────────────────────────────────── reputers ──────────────────────────────────────────
 
-/** Reputer reward fractions w_m = (S_m T_m)^p / Σ (S T)^p; all 0 if every term is 0. // eq 36 */
+/** Reputer reward fractions w_m = (S_m T_m)^p / Σ (S T)^p; all 0 if every term is 0. // eq. 36 */
 export function reputerRewardFractions(stakes: Float64Array, scores: Float64Array, p: number): Float64Array {
   const w = new Float64Array(stakes.length);
   let sum = 0;
@@ -216,16 +220,16 @@ export function reputerRewardFractions(stakes: Float64Array, scores: Float64Arra
   return w;
 }
 
-/** Stake growth S_{t+1,m} = S_{t,m} + W_m. // eq 37 */
+/** Stake growth S_{t+1,m} = S_{t,m} + W_m. // eq. 37 */
 export function stakeGrowth(stakes: Float64Array, reputerRewards: Float64Array): Float64Array {
   const out = new Float64Array(stakes.length);
   for (let m = 0; m < out.length; m++) out[m] = stakes[m] + reputerRewards[m];
   return out;
 }
 
-// ───────────────────────────────────────────── entropies (eqs 38–41) ─────────────────────────────────────────
+// ───────────────────────────────────────────── entropies ─────────────────────────────────────────
 
-/** Smoothed fractions x̃ = α x + (1 − α) x̃_prev; x̃ = x for a participant with no prior (NaN). // eq 40 */
+/** Smoothed fractions x̃ = α x + (1 − α) x̃_prev; x̃ = x for a participant with no prior (NaN). // eq. 40 */
 export function smoothedFractions(x: Float64Array, prev: Float64Array, alpha: number): Float64Array {
   const out = new Float64Array(x.length);
   for (let i = 0; i < x.length; i++) {
@@ -235,7 +239,7 @@ export function smoothedFractions(x: Float64Array, prev: Float64Array, alpha: nu
   return out;
 }
 
-/** Modified reward fractions f = x̃ / Σ x̃ (all 0 if Σ x̃ = 0). // eq 39 */
+/** Modified reward fractions f = x̃ / Σ x̃ (all 0 if Σ x̃ = 0). // eq. 39 */
 export function normalizedFractions(xs: Float64Array): Float64Array {
   let s = 0;
   for (let i = 0; i < xs.length; i++) s += xs[i];
@@ -244,7 +248,7 @@ export function normalizedFractions(xs: Float64Array): Float64Array {
   return f;
 }
 
-/** Effective number N_eff = 1 / Σ f². // eq 41 */
+/** Effective number N_eff = 1 / Σ f². // eq. 41 */
 export function effectiveNumber(f: Float64Array): number {
   let s = 0;
   for (let i = 0; i < f.length; i++) s += f[i] * f[i];
@@ -252,8 +256,9 @@ export function effectiveNumber(f: Float64Array): number {
 }
 
 /** Modified entropy −Σ f ln f · (N_eff/N)^β; N = 1 → `single_participant_entropy`; N = 0 or Σ f = 0 → 0;
- *  f = 0 contributes 0. // eq 38 */
-export function modifiedEntropy(f: Float64Array, beta: number, singleEntropy: number): number {
+ *  f = 0 contributes 0. N_eff is 1/Σ f² (eq. 41) unless `nEff` is given (`n_eff_source: smoothed`,
+ *  docs/chain.md C6). // eq. 38 */
+export function modifiedEntropy(f: Float64Array, beta: number, singleEntropy: number, nEff?: number): number {
   const N = f.length;
   if (N === 0) return 0;
   if (N === 1) return singleEntropy;
@@ -265,19 +270,20 @@ export function modifiedEntropy(f: Float64Array, beta: number, singleEntropy: nu
     s2 += x * x;
   }
   if (s2 === 0) return 0;
+  if (nEff !== undefined) return h * (nEff / N) ** beta;
   return h * (1 / s2 / N) ** beta;
 }
 
-// ───────────────────────────────────────────── task split (eqs 42–47) ────────────────────────────────────────
+// ───────────────────────────────────────────── task split ────────────────────────────────────────
 
-/** Forecasting-task score 𝒯 = ℓ(naive) − ℓ(network). // eq 43 */
+/** Forecasting-task score 𝒯 = ℓ(naive) − ℓ(network). // eq. 43 */
 export function forecastingTaskScore(ell: Float64Array, L: ObjectLayout): number {
   return ell[L.naive] - ell[L.network];
 }
 
 /**
  * τ_t = α (𝒯 − min(0, M)) / |M| + (1 − α) τ_{t−1}, M = max_j T_j ('whitepaper') or max(0, max_j T_j) ('chain').
- * If M = 0 the denominator is |𝒯|; if 𝒯 = 0 too, χ is forced to 0.5 and τ is reset to 0 (`reset`). // eq 44
+ * If M = 0 the denominator is |𝒯|; if 𝒯 = 0 too, χ is forced to 0.5 and τ is reset to 0 (`reset`). // eq. 44
  */
 export function forecasterScoreRatio(
   task: number,
@@ -297,27 +303,27 @@ export function forecasterScoreRatio(
   return { tau: params.alpha_task * x + (1 - params.alpha_task) * tauPrev, reset: false };
 }
 
-/** Forecasting-task utility χ: 0.1 if τ < 0, 0.4 τ + 0.1 if 0 ≤ τ < 1, 0.5 if τ ≥ 1. // eq 45 */
+/** Forecasting-task utility χ: 0.1 if τ < 0, 0.4 τ + 0.1 if 0 ≤ τ < 1, 0.5 if τ ≥ 1. // eq. 45 */
 export function forecastingUtility(tau: number): number {
   if (tau < 0) return 0.1;
   if (tau >= 1) return 0.5;
   return 0.4 * tau + 0.1;
 }
 
-/** γ = (F + G) / ((1 − χ) F + χ G); 1 when F + G = 0 (U = V = 0 then). // eq 46 */
+/** γ = (F + G) / ((1 − χ) F + χ G); 1 when F + G = 0 (U = V = 0 then). // eq. 46 */
 export function normalizationFactor(F: number, G: number, chi: number): number {
   if (F + G === 0) return 1;
   return (F + G) / ((1 - chi) * F + chi * G);
 }
 
-/** U = (1−χ)γ F E/(F+G+H), V = χγ G E/(F+G+H), W = H E/(F+G+H); all 0 if F+G+H = 0. // eq 42 */
+/** U = (1−χ)γ F E/(F+G+H), V = χγ G E/(F+G+H), W = H E/(F+G+H); all 0 if F+G+H = 0. // eq. 42 */
 export function classRewards(F: number, G: number, H: number, chi: number, gamma: number, E: number): { U: number; V: number; W: number } {
   const S = F + G + H;
   if (!(S > 0)) return { U: 0, V: 0, W: 0 };
   return { U: ((1 - chi) * gamma * F * E) / S, V: (chi * gamma * G * E) / S, W: (H * E) / S };
 }
 
-/** Individual rewards U_j = u_j U, V_k = v_k V, W_m = w_m W (raw fractions, w_im not the text's w_ij). // eq 47 */
+/** Individual rewards U_j = u_j U, V_k = v_k V, W_m = w_m W (raw fractions, w_im not the text's w_ij). // eq. 47 */
 export function individualRewards(fractions: Float64Array, total: number): Float64Array {
   const out = new Float64Array(fractions.length);
   for (let i = 0; i < out.length; i++) out[i] = fractions[i] * total;
@@ -335,7 +341,7 @@ export interface EpochRewardInput {
   stakes: Float64Array;
   /** Reported log10 losses, N_r × N_obj row-major in the object layout (see `objectLayout`); NaN = missing. */
   losses: Float64Array;
-  /** Network losses ℓ_x (eq 14) in the object layout. Optional: when absent they are recomputed from `losses`
+  /** Network losses ℓ_x (eq. 14) in the object layout. Optional: when absent they are recomputed from `losses`
    *  and `stakes` (`networkLosses`); the synthesis engine may pass its own (identical to ~3e-16). */
   networkLosses?: Float64Array;
   /** E, the topic's reward for the epoch. */
@@ -345,15 +351,15 @@ export interface EpochRewardInput {
 /** State carried from epoch t−1 to t. Arrays are indexed by participant; an entry that is missing (index past
  *  the end) or NaN means "new participant": a = 1, no smoothing prior. */
 export interface RewardState {
-  /** a_m, listening coefficients (eq 35). */
+  /** a_m, listening coefficients (eq. 35). */
   listening: Float64Array;
-  /** Carried smoothed fractions (eq 40), re-normalised over the epoch's participants (eq 39): ũ, ṽ, w̃. */
+  /** Carried smoothed fractions (eq. 40), re-normalised over the epoch's participants (eq. 39): ũ, ṽ, w̃. */
   smoothInferer: Float64Array;
   smoothForecaster: Float64Array;
   smoothReputer: Float64Array;
-  /** τ_{t−1} (eq 44); 0 for a new topic. */
+  /** τ_{t−1} (eq. 44); 0 for a new topic. */
   tau: number;
-  /** Past epochs' participating scores, newest first (σ window of eq 29). */
+  /** Past epochs' participating scores, newest first (σ window of eq. 29). */
   infererScoreHistory: Float64Array[];
   forecasterScoreHistory: Float64Array[];
 }
@@ -361,46 +367,46 @@ export interface RewardState {
 /** Everything computed in one epoch. Per-participant arrays have N_i / N_f / N_r entries; NaN = did not take part
  *  (rewards are 0 instead). */
 export interface EpochRewardOutputs {
-  /** ℓ per object (eq 14), as used. */
+  /** ℓ per object (eq. 14), as used. */
   networkLosses: Float64Array;
   infererActive: Uint8Array;
   forecasterActive: Uint8Array;
   reputerActive: Uint8Array;
-  /** T_j (eq 22). */
+  /** T_j (eq. 22). */
   infererScores: Float64Array;
-  /** T_k⁻, T_k⁺, T_k (eqs 24, 25, 23) and f⁺ (eq 26). */
+  /** T_k⁻, T_k⁺, T_k (eq. 24, eq. 25, eq. 23) and f⁺ (eq. 26). */
   forecasterOneOutScores: Float64Array;
   forecasterOneInScores: Float64Array;
   forecasterScores: Float64Array;
   fPlus: number;
-  /** σ(T) of each task (eq 29). */
+  /** σ(T) of each task (eq. 29). */
   sigmaInferer: number;
   sigmaForecaster: number;
-  /** u_j, v_k (eqs 27, 28). */
+  /** u_j, v_k (eq. 27, eq. 28). */
   infererFractions: Float64Array;
   forecasterFractions: Float64Array;
-  /** a_m after the ascent (eq 35), carried. */
+  /** a_m after the ascent (eq. 35), carried. */
   listening: Float64Array;
-  /** Ŝ_m and T_m as reported (eqs 30, 33; see `ListeningResult`). */
+  /** Ŝ_m and T_m as reported (eq. 30, eq. 33; see `ListeningResult`). */
   adjustedStakes: Float64Array;
   reputerScores: Float64Array;
   listeningIterations: number;
-  /** w_m (eq 36). */
+  /** w_m (eq. 36). */
   reputerFractions: Float64Array;
-  /** Smoothed, re-normalised fractions f (eqs 39–40) — the carried values. */
+  /** Smoothed, re-normalised fractions f (eq. 39, eq. 40) — the carried values. */
   smoothInferer: Float64Array;
   smoothForecaster: Float64Array;
   smoothReputer: Float64Array;
-  /** F, G, H (eq 38). */
+  /** F, G, H (eq. 38). */
   infererEntropy: number;
   forecasterEntropy: number;
   reputerEntropy: number;
-  /** 𝒯 (eq 43), τ (eq 44), χ (eq 45), γ (eq 46). */
+  /** 𝒯 (eq. 43), τ (eq. 44), χ (eq. 45), γ (eq. 46). */
   forecastTaskScore: number;
   tau: number;
   chi: number;
   gamma: number;
-  /** E and U, V, W (eq 42) and U/E, V/E, W/E. */
+  /** E and U, V, W (eq. 42) and U/E, V/E, W/E. */
   topicReward: number;
   infererClassReward: number;
   forecasterClassReward: number;
@@ -408,11 +414,11 @@ export interface EpochRewardOutputs {
   infererClassFraction: number;
   forecasterClassFraction: number;
   reputerClassFraction: number;
-  /** U_j, V_k, W_m (eq 47). */
+  /** U_j, V_k, W_m (eq. 47). */
   infererRewards: Float64Array;
   forecasterRewards: Float64Array;
   reputerRewards: Float64Array;
-  /** S_{t+1,m} (eq 37). */
+  /** S_{t+1,m} (eq. 37). */
   nextStakes: Float64Array;
 }
 
@@ -450,21 +456,24 @@ function carried(prev: Float64Array, n: number, idx: number[], vals: Float64Arra
   return out;
 }
 
-/** ũ / ṽ / w̃ and the class entropy for the participants `idx` with raw fractions x. // eqs 38–41 */
-function smoothAndEntropy(
+/** ũ / ṽ / w̃ and the class entropy for the participants `idx` with raw fractions x; N_eff from f (eq. 41) or,
+ *  with `n_eff_source: smoothed`, from the un-normalised x̃ (docs/chain.md C6). // eq. 38, eq. 39, eq. 40, eq. 41 */
+export function smoothAndEntropy(
   x: Float64Array,
   prev: Float64Array,
   idx: number[],
-  params: MechanismParams,
+  params: Pick<MechanismParams, 'alpha_task' | 'beta' | 'single_participant_entropy' | 'n_eff_source'>,
 ): { f: Float64Array; entropy: number } {
   const pr = new Float64Array(idx.length);
   for (let i = 0; i < idx.length; i++) pr[i] = prior(prev, idx[i]);
-  const f = normalizedFractions(smoothedFractions(x, pr, params.alpha_task));
-  return { f, entropy: modifiedEntropy(f, params.beta, params.single_participant_entropy) };
+  const xs = smoothedFractions(x, pr, params.alpha_task);
+  const f = normalizedFractions(xs);
+  const nEff = params.n_eff_source === 'smoothed' ? effectiveNumber(xs) : undefined;
+  return { f, entropy: modifiedEntropy(f, params.beta, params.single_participant_entropy, nEff) };
 }
 
 /**
- * One epoch of rewards (eqs 22–47). Does not mutate its arguments; returns the outputs and the state for t+1.
+ * One epoch of rewards (whitepaper §4). Does not mutate its arguments; returns the outputs and the state for t+1.
  */
 export function computeEpochRewards(
   input: EpochRewardInput,
@@ -476,13 +485,17 @@ export function computeEpochRewards(
   const L = objectLayout(nI, nF);
   if (losses.length !== nR * L.count) throw new Error(`rewards: losses must be ${nR}×${L.count}, got ${losses.length} values`);
   if (stakes.length !== nR) throw new Error(`rewards: expected ${nR} stakes, got ${stakes.length}`);
-  const ell = input.networkLosses ?? stakeWeightedLosses(losses, stakes, L.count); // eq 14
+  // The stake floor (docs/chain.md C13): a reputer below `min_reputer_stake` takes no part; if one that reported
+  // is left out, the network losses are recomputed without it.
+  const floored = applyStakeFloor(stakes, params);
+  const ell =
+    (floored === stakes ? input.networkLosses : undefined) ?? stakeWeightedLosses(losses, floored, L.count); // eq. 14
   if (ell.length !== L.count) throw new Error(`rewards: networkLosses must have ${L.count} values`);
 
-  // ── reputers: ascent, scores, adjusted stakes (eqs 30–35) ──
+  // ── reputers: ascent, scores, adjusted stakes ──
   const rIdx: number[] = [];
   for (let m = 0; m < nR; m++) {
-    if (!Number.isFinite(stakes[m]) || stakes[m] < 0) continue;
+    if (!Number.isFinite(floored[m]) || floored[m] < 0) continue;
     const o = m * L.count;
     for (let j = 0; j < L.count; j++)
       if (losses[o + j] === losses[o + j]) {
@@ -504,7 +517,7 @@ export function computeEpochRewards(
   let Sha: Float64Array = new Float64Array(nRa).fill(NaN);
   let wa: Float64Array = new Float64Array(nRa);
   let iterations = 0;
-  const reputersPaid = nRa > 0 && D0 > 0; // Σ a S = 0: eq 30 undefined → no reputer payout
+  const reputersPaid = nRa > 0 && D0 > 0; // Σ a S = 0: eq. 30 undefined → no reputer payout
   if (reputersPaid) {
     const R = new Float64Array(nRa * L.count);
     for (let i = 0; i < nRa; i++) R.set(losses.subarray(rIdx[i] * L.count, (rIdx[i] + 1) * L.count), i * L.count);
@@ -514,10 +527,10 @@ export function computeEpochRewards(
     Ta = res.scores;
     Sha = res.adjustedStakes;
     iterations = res.iterations;
-    wa = reputerRewardFractions(Sa, Ta, params.p_reward_reputer); // eq 36
+    wa = reputerRewardFractions(Sa, Ta, params.p_reward_reputer); // eq. 36
   }
 
-  // ── worker scores (eqs 22–26) ──
+  // ── worker scores ──
   const ws = workerScores(ell, L, params);
   const iIdx: number[] = [];
   const fIdx: number[] = [];
@@ -526,7 +539,7 @@ export function computeEpochRewards(
   const Ti = pick(ws.inferer, iIdx);
   const Tf = pick(ws.forecaster, fIdx);
 
-  // ── w̃, H (eqs 38–41) ──
+  // ── w̃, H ──
   let H = 0;
   let fR: Float64Array = new Float64Array(nRa);
   if (reputersPaid) {
@@ -535,31 +548,31 @@ export function computeEpochRewards(
     H = r.entropy;
   }
 
-  // ── u, ũ, F (eqs 27, 29, 38–41) ──
+  // ── u, ũ, F ──
   const sigmaI = stdOfAll(scoreWindow(Ti, state.infererScoreHistory, params));
   const u = workerRewardFractions(Ti, sigmaI, params.p_reward_inference, params);
   const si = smoothAndEntropy(u, state.smoothInferer, iIdx, params);
   const F = iIdx.length > 0 ? si.entropy : 0;
 
-  // ── v, ṽ, G (eqs 28, 29, 38–41) ──
+  // ── v, ṽ, G ──
   const sigmaF = stdOfAll(scoreWindow(Tf, state.forecasterScoreHistory, params));
   const v = workerRewardFractions(Tf, sigmaF, params.p_reward_forecast, params);
   const sf = smoothAndEntropy(v, state.smoothForecaster, fIdx, params);
   const G = fIdx.length === 0 || iIdx.length === 1 ? 0 : sf.entropy;
 
-  // ── τ, χ, γ (eqs 43–46) ──
+  // ── τ, χ, γ ──
   const task = forecastingTaskScore(ell, L);
   const tr = forecasterScoreRatio(task, Ti, state.tau, params);
   const chi = tr.reset ? 0.5 : forecastingUtility(tr.tau);
   const gamma = normalizationFactor(F, G, chi);
 
-  // ── U, V, W and individual rewards (eqs 42, 47) ──
+  // ── U, V, W and individual rewards ──
   const { U, V, W } = classRewards(F, G, H, chi, gamma, E);
   const Ui = individualRewards(u, U);
   const Vk = individualRewards(v, V);
   const Wm = individualRewards(wa, W);
   const reputerRewards = scatter(nR, rIdx, Wm, 0);
-  const nextStakes = stakeGrowth(stakes, reputerRewards); // eq 37
+  const nextStakes = stakeGrowth(stakes, reputerRewards); // eq. 37
 
   const outputs: EpochRewardOutputs = {
     networkLosses: ell,

@@ -1,4 +1,4 @@
-// Inference synthesis — whitepaper §3.1–3.2, eqs. 3–19, as docs/synthesis.md settles it.
+// Inference synthesis — whitepaper §3.1–3.2, as docs/synthesis.md settles it.
 // Pure functions: typed arrays in, typed arrays / plain records out. No I/O, no randomness.
 //
 // Indexing: N_i inferers j, N_f forecasters k; a worker index l runs over inferers first (0..N_i−1), then
@@ -7,6 +7,7 @@
 import type { MechanismParams } from './params.js';
 import {
   median,
+  regretScale,
   regretWeights,
   regretWeightsFromStats,
   sampleStd,
@@ -26,6 +27,10 @@ export type SynthesisParams = Pick<
   | 'confidence_intervals'
   | 'initial_regret'
   | 'initial_regret_rule'
+  | 'initial_regret_quantile'
+  | 'pnorm_safe_div'
+  | 'initial_regret_pool'
+  | 'regret_scale'
   | 'no_previous_loss'
 >;
 
@@ -51,6 +56,10 @@ export interface RegretState {
   oneIn: Float64Array;
   /** The latest combined network loss (log10), 𝓛_{i−1} of eq. 4; NaN before the first one. */
   networkLoss: number;
+  /** Inclusions of worker l (epochs whose loss bundle scored it), for `initial_regret_pool: experienced`. */
+  inclusions: Float64Array;
+  /** The stored topic initial regret (`initial_regret_pool: experienced`); NaN while no worker has qualified. */
+  storedInitialRegret: number;
 }
 
 export function emptyRegretState(nI: number, nF: number): RegretState {
@@ -63,6 +72,8 @@ export function emptyRegretState(nI: number, nF: number): RegretState {
     oneOut: new Float64Array(nW * nW).fill(NaN),
     oneIn: new Float64Array(nF * (nI + 1)).fill(NaN),
     networkLoss: NaN,
+    inclusions: new Float64Array(nW),
+    storedInitialRegret: NaN,
   };
 }
 
@@ -75,6 +86,8 @@ export function cloneRegretState(s: RegretState): RegretState {
     oneOut: s.oneOut.slice(),
     oneIn: s.oneIn.slice(),
     networkLoss: s.networkLoss,
+    inclusions: s.inclusions.slice(),
+    storedInitialRegret: s.storedInitialRegret,
   };
 }
 
@@ -104,7 +117,7 @@ export interface SynthesisResult {
   networkOneOut: Float64Array;
   /** One-in naive network inferences I_ki^+, length N_f. */
   naiveOneIn: Float64Array;
-  /** Confidence-interval values at `percentiles` (eqs. 16–19). */
+  /** Confidence-interval values at `percentiles` (eq. 16, eq. 17, eq. 18, eq. 19). */
   confidence: Float64Array;
   percentiles: readonly number[];
 }
@@ -134,7 +147,7 @@ class Workspace {
   }
 }
 
-/** Weighted mean of vals[0..n) with weights from regs[0..n) (eqs. 9–11); a single value is returned as is. */
+/** Weighted mean of vals[0..n) with weights from regs[0..n) (eq. 9, eq. 10, eq. 11); a single value is returned as is. */
 function combine(ws: Workspace, n: number, prm: SynthesisParams): number {
   if (n === 0) return NaN;
   if (n === 1) return ws.vals[0];
@@ -143,7 +156,7 @@ function combine(ws: Workspace, n: number, prm: SynthesisParams): number {
 }
 
 /**
- * Forecast-implied inference of one forecaster — eq. 3 with weights of eqs. 5–8 — and all its one-out
+ * Forecast-implied inference of one forecaster — eq. 3 with weights of eq. 5, eq. 6, eq. 7, eq. 8 — and all its one-out
  * rebuilds (docs/synthesis.md §8, D6): leaving inferer j out re-normalises the forecasted regrets over the rest.
  * The leave-one-out standard deviation and maximum come from running sums (mean/M2 removal and the top two
  * regrets). Below LOO_INTERPOLATION_MIN inferers each rebuild is one exact pass over the rest (O(n²) per
@@ -167,6 +180,7 @@ export function forecastImpliedWithOneOuts(
     outOneOut[jIdx[0]] = NaN;
     return I[0];
   }
+  if (prm.regret_scale === 'mad') return forecastImpliedMad(R, I, jIdx, n, prm, w, outOneOut);
   // Full-set statistics.
   let sum = 0;
   let top = -Infinity;
@@ -230,10 +244,48 @@ export function forecastImpliedWithOneOuts(
 }
 
 /**
+ * `forecastImpliedWithOneOuts` with the MAD regret scale (docs/chain.md C4): eq. 3 with the weights of eq. 5 and
+ * eq. 8 where the scale is 1.4826·MAD + ε; each one-out rebuild recomputes the MAD of the remaining regrets
+ * (O(n² log n) per forecaster, no interpolation).
+ */
+function forecastImpliedMad(
+  R: Float64Array,
+  I: Float64Array,
+  jIdx: Int32Array,
+  n: number,
+  prm: SynthesisParams,
+  w: Float64Array,
+  outOneOut: Float64Array,
+): number {
+  const sw = regretWeights(R, n, prm, w);
+  let swi = 0;
+  for (let t = 0; t < n; t++) swi += w[t] * I[t];
+  const full = swi / Math.max(sw, prm.epsilon_safe_div);
+  const rest = new Float64Array(n - 1);
+  for (let t = 0; t < n; t++) {
+    if (n === 2) {
+      outOneOut[jIdx[t]] = I[1 - t];
+      continue;
+    }
+    let maxOut = -Infinity;
+    for (let u = 0, v = 0; u < n; u++) {
+      if (u === t) continue;
+      rest[v++] = R[u];
+      if (R[u] > maxOut) maxOut = R[u];
+    }
+    const s = regretWeightsFromStats(R, n, regretScale(rest, n - 1, prm), maxOut, prm, w, t);
+    let acc = 0;
+    for (let u = 0; u < n; u++) acc += w[u] * I[u];
+    outOneOut[jIdx[t]] = acc / Math.max(s, prm.epsilon_safe_div);
+  }
+  return full;
+}
+
+/**
  * One epoch of inference synthesis (§3.1–3.2): forecasted regrets (eq. 4), forecast-implied inferences and
- * their one-out rebuilds (eqs. 3, 5–8), the network inference (eqs. 9–11), the naive inference, one-out
+ * their one-out rebuilds (eq. 3, eq. 5, eq. 6, eq. 7, eq. 8), the network inference (eq. 9, eq. 10, eq. 11), the naive inference, one-out
  * inferences for every inferer and forecaster, one-in naive inferences, and the confidence interval
- * (eqs. 16–19). Weights of each variant come from its own regret table of the previous epoch (D12).
+ * (eq. 16, eq. 17, eq. 18, eq. 19). Weights of each variant come from its own regret table of the previous epoch (D12).
  */
 export function synthesize(sub: EpochSubmissions, regrets: RegretState, prm: SynthesisParams): SynthesisResult {
   const { nI, nF } = regrets;
@@ -251,7 +303,7 @@ export function synthesize(sub: EpochSubmissions, regrets: RegretState, prm: Syn
   const fiOneOut = new Float64Array(nF * nI).fill(NaN);
   const hasPrevLoss = !Number.isNaN(regrets.networkLoss);
 
-  // Forecast-implied inferences (eqs. 3–8) and their one-out rebuilds.
+  // Forecast-implied inferences (eq. 3, eq. 4, eq. 5, eq. 6, eq. 7, eq. 8) and their one-out rebuilds.
   if (hasPrevLoss) {
     const Rk = new Float64Array(nI);
     const Ik = new Float64Array(nI);
@@ -274,7 +326,7 @@ export function synthesize(sub: EpochSubmissions, regrets: RegretState, prm: Syn
   const presentF: number[] = [];
   for (let k = 0; k < nF; k++) if (!Number.isNaN(fi[k])) presentF.push(k);
 
-  // Network inference (eqs. 9–11): one joint weight set over inferers and forecasters.
+  // Network inference (eq. 9, eq. 10, eq. 11): one joint weight set over inferers and forecasters.
   const networkWeights = new Float64Array(nW);
   let network = NaN;
   let ciValues: Float64Array;
@@ -366,7 +418,7 @@ export function synthesize(sub: EpochSubmissions, regrets: RegretState, prm: Syn
     }
   }
 
-  // Confidence interval (eqs. 16–19) over the network's values and weights.
+  // Confidence interval (eq. 16, eq. 17, eq. 18, eq. 19) over the network's values and weights.
   const percentiles = ciPercentiles(prm);
   const confidence = weightedPercentiles(
     ciValues,
@@ -391,7 +443,7 @@ export function synthesize(sub: EpochSubmissions, regrets: RegretState, prm: Syn
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Objects reported on by reputers (eq. 12) and their losses (eqs. 13–14).
+// Objects reported on by reputers (eq. 12) and their losses (eq. 13, eq. 14).
 
 /**
  * The objects of eq. 12 in one flat layout, used for reported losses and their combined values:
@@ -411,6 +463,7 @@ export interface ObjectLayout {
   naiveOneIn: number;
 }
 
+/** Where each object of eq. 12 sits in the flat layout, for N_i inferers and N_f forecasters. */
 export function objectLayout(nI: number, nF: number): ObjectLayout {
   const inference = 2;
   const forecastImplied = inference + nI;
@@ -445,8 +498,8 @@ export function objectValues(res: SynthesisResult, inferences: Float64Array, L: 
 }
 
 /**
- * Stake-weighted log10 losses of every object — eq. 14: L = Σ_m S_m ℓ_m / Σ_m S_m over the reputers that
- * reported the object, with raw stakes (D13). `reports` is N_r × N_obj row-major (NaN: not reported);
+ * Stake-weighted log10 losses of every object — eq. 14: L = Σ_m S_m ℓ_m / Σ_m S_m, with ℓ_m the losses reputer m
+ * reports (eq. 13), over the reputers that reported the object, with raw stakes (D13). `reports` is N_r × N_obj row-major (NaN: not reported);
  * a reputer with NaN or zero stake counts for nothing. An object no one reported gets NaN.
  */
 export function stakeWeightedLosses(reports: Float64Array, stakes: Float64Array, nObj: number): Float64Array {
@@ -477,11 +530,11 @@ export function regretEma(x: number, prev: number, alpha: number, initial: numbe
 }
 
 /**
- * Regret update of every table — eq. 15 — from the losses (eq. 14, `objectLayout` order) of the previous
+ * Regret update of every table — eq. 15 — from the stake-weighted losses (`objectLayout` order) of the previous
  * epoch's objects. Each variant's own loss is the reference (D7): one-out-m regrets of forecaster k use the
  * loss of k's forecast-implied inference rebuilt without m; the withheld worker and the one-in forecaster
  * itself are tracked too. An entry whose losses are missing keeps its previous value. Also records the
- * network loss for eq. 4 of the next epoch.
+ * network loss the next epoch's forecasted regrets need.
  */
 export function updateRegrets(
   prev: RegretState,
@@ -528,22 +581,48 @@ export function updateRegrets(
   }
 
   if (!Number.isNaN(lNet)) next.networkLoss = lNet;
+
+  // The experienced pool of the initial regret (docs/chain.md C3): the new network regrets of the workers of
+  // this loss bundle that had a regret before it and ≥ 1/α inclusions before it; then count this bundle's
+  // inclusions. With no qualifying worker the stored value is kept.
+  if (prm.initial_regret_pool === 'experienced' && prm.initial_regret_rule !== 'fixed') {
+    const pool: number[] = [];
+    for (let l = 0; l < nW; l++) {
+      if (Number.isNaN(lNet) || Number.isNaN(workerLoss(l))) continue;
+      if (!Number.isNaN(prev.network[l]) && prev.inclusions[l] >= 1 / a) pool.push(next.network[l]);
+      next.inclusions[l] = prev.inclusions[l] + 1;
+    }
+    if (pool.length > 0) next.storedInitialRegret = topicInitialRegret(pool, pool.length, prm, prm.initial_regret_rule);
+  }
   return next;
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // The initial regret of a new worker (docs/synthesis.md §12, D10).
 
-export type InitialRegretParams = Pick<MechanismParams, 'p' | 'c' | 'epsilon' | 'initial_regret' | 'initial_regret_rule'>;
+export type InitialRegretParams = Pick<
+  MechanismParams,
+  | 'p'
+  | 'c'
+  | 'epsilon'
+  | 'initial_regret'
+  | 'initial_regret_rule'
+  | 'initial_regret_quantile'
+  | 'pnorm_safe_div'
+  | 'initial_regret_pool'
+>;
 
 /**
  * The regret every table reads for a worker it has no regret for yet (docs/synthesis.md §12), from the carried
- * state: `initial_regret` under the 'fixed' rule; otherwise `topicInitialRegret` over the network regrets of
- * the workers that have one (the experienced workers), or `initial_regret` while none has. The same value
- * seeds the first eq-15 update of a new worker.
+ * state: `initial_regret` under the 'fixed' rule; with `initial_regret_pool: regret_holders`, `topicInitialRegret`
+ * over the network regrets of the workers that have one, or `initial_regret` while none has; with
+ * `initial_regret_pool: experienced`, the value stored by the last `updateRegrets` that found an experienced
+ * worker (docs/chain.md C3), or `initial_regret` before. The same value seeds the first regret update of a new worker.
  */
 export function initialRegret(state: RegretState, prm: InitialRegretParams): number {
   if (prm.initial_regret_rule === 'fixed') return prm.initial_regret;
+  if (prm.initial_regret_pool === 'experienced')
+    return Number.isNaN(state.storedInitialRegret) ? prm.initial_regret : state.storedInitialRegret;
   const R: number[] = [];
   for (const r of state.network) if (!Number.isNaN(r)) R.push(r);
   return R.length === 0 ? prm.initial_regret : topicInitialRegret(R, R.length, prm, prm.initial_regret_rule);
@@ -551,14 +630,15 @@ export function initialRegret(state: RegretState, prm: InitialRegretParams): num
 
 /**
  * Topic initial regret from the network regrets of experienced workers:
- * quantile_q(R) + (c − 8.25/p)·(σ(R) + ε). `variant` 'chain' uses q = 0.25 (linear interpolation) and the
- * sample std (CalcTopicInitialRegret); 'simulator' uses q = 0 (the minimum) and the population std, which
- * reproduces the reference simulator's constants. Returns 0 when no worker is experienced (chain).
+ * quantile_q(R) + (c − PNormSafeDiv/p)·(σ(R) + ε), PNormSafeDiv = `pnorm_safe_div` (8.25). `variant` 'chain'
+ * uses q = `initial_regret_quantile` (linear interpolation between order statistics) and the sample std
+ * (CalcTopicInitialRegret); 'simulator' uses q = 0 (the minimum) and the population std, which reproduces the
+ * reference simulator's constants. Returns 0 when no worker is experienced (chain).
  */
 export function topicInitialRegret(
   regrets: ArrayLike<number>,
   n: number,
-  prm: Pick<MechanismParams, 'p' | 'c' | 'epsilon'>,
+  prm: Pick<MechanismParams, 'p' | 'c' | 'epsilon' | 'initial_regret_quantile' | 'pnorm_safe_div'>,
   variant: 'chain' | 'simulator',
 ): number {
   if (n === 0) return 0;
@@ -566,7 +646,7 @@ export function topicInitialRegret(
   let q: number;
   let std: number;
   if (variant === 'chain') {
-    const pos = 0.25 * (n - 1);
+    const pos = prm.initial_regret_quantile * (n - 1);
     const lo = Math.floor(pos);
     const hi = Math.min(lo + 1, n - 1);
     q = s[lo] + (pos - lo) * (s[hi] - s[lo]);
@@ -580,5 +660,15 @@ export function topicInitialRegret(
     for (let i = 0; i < n; i++) m2 += (s[i] - mean) ** 2;
     std = Math.sqrt(m2 / n);
   }
-  return q + (prm.c - 8.25 / prm.p) * (std + prm.epsilon);
+  return q + (prm.c - prm.pnorm_safe_div / prm.p) * (std + prm.epsilon);
+}
+
+/**
+ * Stakes with the chain's stake floor applied (docs/chain.md C13): a reputer whose stake is below
+ * `min_reputer_stake` takes no part in the epoch (stake NaN: left out of the stake-weighted losses and of the rewards).
+ * Returns the input itself when no stake is below the floor.
+ */
+export function applyStakeFloor(stakes: Float64Array, prm: Pick<MechanismParams, 'min_reputer_stake'>): Float64Array {
+  if (!stakes.some((s) => s < prm.min_reputer_stake)) return stakes;
+  return stakes.map((s) => (s < prm.min_reputer_stake ? NaN : s));
 }

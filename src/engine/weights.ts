@@ -4,7 +4,7 @@
 
 import type { MechanismParams } from './params.js';
 
-export type WeightParams = Pick<MechanismParams, 'p' | 'c' | 'epsilon' | 'guard_rails' | 'epsilon_safe_div'>;
+export type WeightParams = Pick<MechanismParams, 'p' | 'c' | 'epsilon' | 'guard_rails' | 'epsilon_safe_div' | 'regret_scale'>;
 
 /** φ_{p,c}(x) = ln(1 + e^{p(x−c)}) — eq. 6 (computed without overflow). */
 export function potential(x: number, p: number, c: number): number {
@@ -31,13 +31,34 @@ export function sampleStd(v: ArrayLike<number>, n: number): number {
   return Math.sqrt(m2 / (n - 1));
 }
 
+/** Median absolute deviation median_i |v_i − median(v)| of v[0..n) (median of an even count: mean of the two
+ *  middle values); 0 for n ≤ 1. */
+export function medianAbsoluteDeviation(v: ArrayLike<number>, n: number): number {
+  if (n <= 1) return 0;
+  const m = median(v, n);
+  const d = new Float64Array(n);
+  for (let i = 0; i < n; i++) d[i] = Math.abs(v[i] - m);
+  return median(d, n);
+}
+
+/** 1/Φ⁻¹(0.75), the factor that makes the MAD a consistent estimate of σ for normal data (chain constant). */
+export const MAD_TO_SIGMA = 1.4826;
+
+/**
+ * Scale of the regret normalisation of eq. 8 and eq. 11 without its ε: the sample standard deviation ('std') or
+ * 1.4826·MAD ('mad', docs/chain.md C4).
+ */
+export function regretScale(R: ArrayLike<number>, n: number, prm: Pick<MechanismParams, 'regret_scale'>): number {
+  return prm.regret_scale === 'mad' ? MAD_TO_SIGMA * medianAbsoluteDeviation(R, n) : sampleStd(R, n);
+}
+
 /** Guard-rail thresholds on the normalised regret (chain CalcWeightFromNormalizedRegret). */
 export function guardRailThresholds(p: number, c: number): { cap: number; shift: number; zero: number } {
   return { cap: c + 6.75 / p, shift: c - 8.25 / p, zero: c - 17.25 / p };
 }
 
 /**
- * Weights from regrets — eqs. 5 and 8 (forecasted regrets) and eqs. 10–11 (actual regrets):
+ * Weights from regrets — eq. 5 and eq. 8 (forecasted regrets) and eq. 10, eq. 11 (actual regrets):
  * x̂ = R / (σ + ε), w = φ′(x̂). With `guard_rails` the chain's rails apply: cap x̂ at c + 6.75/p; if the largest
  * x̂ (taken before the cap) is below c − 8.25/p, shift all x̂ so that it equals c − 8.25/p; then w = 0 where
  * x̂ < c − 17.25/p. `std` and `maxR` are σ and max R of R[0..n) (passed in so that leave-one-out callers can
@@ -89,8 +110,8 @@ export function regretWeightsFromStats(
 }
 
 /**
- * Without guard rails, all weights can be tiny (all normalised regrets very negative) and underflow. Eqs. 3 and 9
- * only use weight ratios, so recompute them in log space, scaled so that the largest is 1 (a common factor):
+ * Without guard rails, all weights can be tiny (all normalised regrets very negative) and underflow. The weighted
+ * means only use weight ratios, so recompute them in log space, scaled so that the largest is 1 (a common factor):
  * ln w = ln p − ln(1 + e^{−p(x−c)}). Returns the new Σw.
  */
 function rescaleWeights(
@@ -117,14 +138,14 @@ function rescaleWeights(
   return sum;
 }
 
-/** Weights from regrets R[0..n) (eqs. 5, 8, 10, 11 with guard rails); returns Σw. */
+/** Weights from regrets R[0..n) (eq. 5, eq. 8, eq. 10, eq. 11 with guard rails); returns Σw. */
 export function regretWeights(R: ArrayLike<number>, n: number, prm: WeightParams, out: Float64Array): number {
   let maxR = -Infinity;
   for (let i = 0; i < n; i++) if (R[i] > maxR) maxR = R[i];
-  return regretWeightsFromStats(R, n, sampleStd(R, n), maxR, prm, out);
+  return regretWeightsFromStats(R, n, regretScale(R, n, prm), maxR, prm, out);
 }
 
-/** Σ w v / max(Σ w, EpsilonSafeDiv) — eqs. 3 and 9. */
+/** Σ w v / max(Σ w, EpsilonSafeDiv) — eq. 3 and eq. 9. */
 export function weightedMean(v: ArrayLike<number>, w: ArrayLike<number>, n: number, safeDiv: number): number {
   let sw = 0;
   let swv = 0;
@@ -144,7 +165,7 @@ export function median(v: ArrayLike<number>, n: number): number {
 }
 
 /**
- * Weighted percentiles of a weighted sample — eqs. 17–19: sort by value (ties keep input order), C_l = (c_l −
+ * Weighted percentiles of a weighted sample — eq. 17, eq. 18, eq. 19: sort by value (ties keep input order), C_l = (c_l −
  * w_l/2)/Σw, and interpolate linearly; q outside [C_first, C_last] clamps to the end values.
  * If `shrinkAround` is a number, values are first moved toward it by 1/√N (eq. 16).
  */

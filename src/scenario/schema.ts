@@ -193,7 +193,7 @@ export const SCENARIO_SPEC: SectionSpec = section('An allora-sim scenario.', {
   epochs: num(1000, 'Number of epochs N_e.', { min: 1, integer: true }),
   warmup: num(0, 'Epochs left out of the summary metrics (must be < epochs).', { min: 0, integer: true }),
   runs: num(1, 'Number of independent Monte Carlo realisations.', { min: 1, integer: true }),
-  profile: oneOf(['reference', 'whitepaper'], 'reference', 'Mechanism profile: the base of `mechanism:` (docs/mechanism.md). --profile overrides it.'),
+  profile: oneOf(['reference', 'whitepaper', 'chain', 'chain-latest'], 'reference', 'Mechanism profile: the base of `mechanism:` (docs/mechanism.md). --profile overrides it.'),
   mechanism: mechanismSection(),
   participants: section('The synthetic participants of §3.3 (docs/agents.md).', {
     inferers: section('Workers doing the inference task.', {
