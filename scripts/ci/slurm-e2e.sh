@@ -11,8 +11,8 @@
 # Every wait has a deadline. The last line is `slurm-e2e: ok (…)`, `slurm-e2e: skipped: …` or
 # `slurm-e2e: error: …`.
 #
-# Environment: SLURM_E2E_PORT (first port tried, default 16817), SLURM_E2E_KEEP=1 (keep the scratch
-# directory for inspection).
+# Environment: SLURM_E2E_PORT (first port tried, default 16817), SLURM_E2E_TMP (where the scratch directory
+# goes, default /tmp, else node_modules/.cache when /tmp is mounted noexec), SLURM_E2E_KEEP=1 (keep it).
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -34,7 +34,21 @@ command -v apt-get >/dev/null 2>&1 || command -v slurmctld >/dev/null 2>&1 || sk
 NODE=$(command -v node) || skip "node is not on PATH"
 CLI="$ROOT/dist/src/cli/main.js"
 
-DIR=$(mktemp -d /tmp/allora-slurm-e2e.XXXXXX)
+# Scratch directory: slurmd runs the job scripts from its spool, so it must be on an exec-mounted file system.
+can_exec() {
+  local f
+  f=$(mktemp "$1/.allora-exec-check.XXXXXX" 2>/dev/null) || return 1
+  printf '#!/bin/sh\nexit 0\n' >"$f" && chmod 0755 "$f" && "$f" 2>/dev/null
+  local rc=$?
+  rm -f "$f"
+  return $rc
+}
+BASE=${SLURM_E2E_TMP:-/tmp}
+if ! can_exec "$BASE"; then
+  BASE="$ROOT/node_modules/.cache"
+  mkdir -p "$BASE"
+fi
+DIR=$(mktemp -d "$BASE/allora-slurm-e2e.XXXXXX") || skip "cannot create a scratch directory in $BASE"
 chmod 0755 "$DIR"
 WORK="$DIR/work"
 LOG="$DIR/log"

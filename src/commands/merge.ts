@@ -5,7 +5,7 @@
 //
 // Inputs: one directory all shards wrote into, or several (one per shard, e.g. copied back from the
 // nodes). With several, the part files are gathered into `<out>/.runs/` (hard links where possible, else
-// copies) and assembled there; the input directories are never changed.
+// copies) and assembled there; no input directory other than OUT is changed.
 // Refused with exit 2: a directory without a checkpoint, definitions that differ (the scenario's file path
 // aside), mixed tool or Node versions, two different part files for one run. Exit 1: runs without a part
 // file, with the shard indices to resubmit. The `.runs/` directories are kept (delete them when done).
