@@ -96,8 +96,8 @@ cleanup() {
   exit "$rc"
 }
 trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+trap 'say "error: interrupted (SIGINT)"; exit 130' INT
+trap 'say "error: interrupted (SIGTERM)"; exit 143' TERM
 
 fail() {
   say "error: $*"
