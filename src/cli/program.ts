@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { toolInfo } from '../output/run-dir.js';
 import { registerCheck } from './check.js';
+import { registerMerge } from './merge.js';
 import { registerReplay } from './replay.js';
 import { registerRun } from './run.js';
 import { registerSweep } from './sweep.js';
@@ -29,5 +30,6 @@ Exit codes: 0 done, 1 a run failed or a regression, 2 bad input, 130/143 interru
   registerSweep(program);
   registerReplay(program);
   registerCheck(program);
+  registerMerge(program); // sharded sweeps (src/cli/merge.ts)
   return program;
 }

@@ -6,6 +6,10 @@ import { aliasHelp } from '../scenario/keys.js';
 import { baseSeed } from '../runner/scenario-run.js';
 import { runSweep } from '../runner/sweep-run.js';
 import { collect, positiveInt } from './options.js';
+import { parseShard } from '../runner/shard.js';
+
+/** Checks `--shard` as it is parsed (one line, exit 2); the text goes on to the runner. */
+const checkShard = (v: string): string => (parseShard(v), v);
 
 
 export function registerSweep(program: Command): void {
@@ -26,9 +30,10 @@ export function registerSweep(program: Command): void {
     .option('--profile <name>', 'mechanism profile: reference or whitepaper')
     .option('--set <key=value>', 'fixed override applied to every point (repeatable)', collect, [])
     .option('--epochs <N>', 'number of epochs', positiveInt('--epochs'))
-    .option('--threads <N>', 'worker threads (default: the cores available)', positiveInt('--threads'))
+    .option('--threads <N>', 'worker threads (default: SLURM_CPUS_PER_TASK, else the cgroup CPU quota, else the cores available)', positiveInt('--threads'))
     .option('--quiet', 'no progress output')
     .option('--resume', 'continue an interrupted sweep in the same output directory')
+    .option('--shard <i/n>', 'run shard i of n (1-based; auto/n: index from SLURM_ARRAY_TASK_ID, AWS_BATCH_JOB_ARRAY_INDEX or JOB_COMPLETION_INDEX, 0-based), always resumable, no outputs: assemble them with merge', checkShard)
     .option('--fail-fast', 'stop at the first run that fails (default: finish the others, then list the failures)')
     .addHelpText(
       'after',
@@ -58,7 +63,12 @@ export function registerSweep(program: Command): void {
         progress: o.quiet ? 'quiet' : 'auto',
         resume: o.resume,
         failFast: o.failFast,
+        shard: o.shard,
       });
+      if (o.shard !== undefined) {
+        process.stdout.write(`sweep: shard ${o.shard} (${res.outputs.join(', ')}): ${res.ran} run now, ${res.skipped} resumed, of ${res.total} runs → ${res.out} (assemble with: allora-sim merge)\n`);
+        return;
+      }
       process.stdout.write(
         `sweep: ${res.points} point(s) × ${res.replicates} replicate(s) = ${res.total} runs (${res.ran} run now, ${res.skipped} resumed) → ${res.out}\n` +
           `  ${res.outputs.join(', ')}\n`,
@@ -79,4 +89,5 @@ interface SweepFlags {
   quiet?: boolean;
   resume?: boolean;
   failFast?: boolean;
+  shard?: string;
 }

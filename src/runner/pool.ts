@@ -6,11 +6,11 @@
 // memory) fails that task only: piscina rejects it and starts a replacement thread; the other tasks go on.
 
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { Piscina } from 'piscina';
 import { executeTask, type TaskInput, type TaskOutput } from './execute.js';
+import { allocatedThreads } from './cpus.js';
 
 export interface ExecutorOptions {
   /** Worker threads (default `os.availableParallelism()`). */
@@ -58,8 +58,9 @@ export function defaultJobModule(workerFile: URL = defaultWorkerFile()): URL {
   return new URL('../src/sim/job.js', workerFile);
 }
 
+/** The CPUs allocated to this process (SLURM_CPUS_PER_TASK, the cgroup quota, else available; cpus.ts). */
 export function defaultThreads(): number {
-  return Math.max(1, availableParallelism());
+  return allocatedThreads().threads;
 }
 
 export function createExecutor(opts: ExecutorOptions = {}): Executor {

@@ -29,6 +29,7 @@ import { createExecutor, defaultJobModule, defaultThreads, defaultWorkerFile, to
 import { createProgress, type ProgressMode } from './progress.js';
 import { SEED_RULE, canonicalJson, checkBaseSeed, deriveSeed } from './seeds.js';
 import type { RunJob } from './types.js';
+import type { ShardHooks } from './shard.js';
 
 export interface MonteCarloOptions {
   /** The resolved base scenario (plain JSON). */
@@ -79,6 +80,8 @@ export interface MonteCarloOptions {
   resumeHint?: string;
   /** Override the worker file (default dist/workers/run-job.js). */
   workerFile?: string | URL;
+  /** One shard of the sweep (`sweep --shard i/n`), or a merge of shards that never simulates (shard.ts). */
+  shard?: ShardHooks;
 }
 
 export interface RunFailure {
@@ -154,6 +157,8 @@ interface Checkpoint {
 const RUN_PENDING = 0;
 const RUN_OK = 1;
 const RUN_FAILED = 2;
+/** Left to another shard (sharded sweeps only). */
+const RUN_ELSEWHERE = 3;
 
 let cachedVersion: string | undefined;
 /** `version` of the nearest package.json above this module. */
@@ -274,6 +279,8 @@ interface ManifestInput {
   resumed: number;
   failures: Map<number, RunFailure>;
   seedOf: (id: number) => number;
+  /** Extra top-level fields (a merge's shard stamps). */
+  extra?: Record<string, unknown>;
 }
 
 /** Streams manifest.json to a temporary file; returns it staged for the final rename. */
@@ -300,6 +307,7 @@ async function writeManifest(m: ManifestInput): Promise<StagedFile> {
     jobModule: m.jobModule,
     outputs: m.outputs,
     counts: { total, ok, failed, pending: total - ok - failed, resumed: m.resumed },
+    ...m.extra,
   };
   const tmp = join(dirname(m.path), `.manifest.json.${process.pid}.partial`);
   const out = createWriteStream(tmp);
@@ -385,7 +393,9 @@ export async function runMonteCarlo(opts: MonteCarloOptions): Promise<RunSummary
     throw new InputError(`${out}: cannot create the output directory (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   let resuming = false;
-  if (opts.resume) {
+  // Shards and merges: join (or create) the checkpoint, never wipe it (shard.ts).
+  if (opts.shard) resuming = opts.shard.openCheckpoint(runsDir, { tool: 'allora-sim', version: toolVersion(), sweep: definition });
+  else if (opts.resume) {
     if (existsSync(checkpointPath)) {
       const saved = readJson(checkpointPath) as Checkpoint;
       const diffs = diffDefinitions(saved.sweep, definition);
@@ -430,16 +440,23 @@ export async function runMonteCarlo(opts: MonteCarloOptions): Promise<RunSummary
       log(`${out}: no checkpoint to resume from; starting the sweep afresh`);
     }
   }
+  let elsewhere = 0;
   if (resuming) {
-    removeStaleTemps(runsDir);
+    if (opts.shard) opts.shard.removeStaleTemps(runsDir);
+    else removeStaleTemps(runsDir);
     const present = new Set(readdirSync(runsDir));
     for (let id = 0; id < total; id++) {
+      if (opts.shard && !opts.shard.owns(id)) {
+        statuses[id] = RUN_ELSEWHERE;
+        elsewhere++;
+        continue;
+      }
       if (present.has(partFileName(Math.floor(id / R), id % R))) {
         statuses[id] = RUN_OK;
         skipped++;
       }
     }
-    log(`resuming: ${skipped} of ${total} runs already done`);
+    log(`${opts.shard?.label ?? 'resuming'}: ${skipped} of ${total - elsewhere} runs already done`);
   } else {
     if (existsSync(runsDir)) {
       const old = readdirSync(runsDir).filter((n) => n.endsWith('.ndjson')).length;
@@ -493,10 +510,10 @@ export async function runMonteCarlo(opts: MonteCarloOptions): Promise<RunSummary
 
   const failures = new Map<number, RunFailure>();
   let ran = 0;
-  const pendingCount = total - skipped;
+  const pendingCount = total - skipped - elsewhere;
   const threads = opts.inline ? 1 : Math.max(1, Math.min(threadsWanted, pendingCount));
   const progress = createProgress({
-    total,
+    total: total - elsewhere,
     done: skipped,
     mode: opts.progress ?? 'auto',
     stream: opts.progressStream,
@@ -521,6 +538,8 @@ export async function runMonteCarlo(opts: MonteCarloOptions): Promise<RunSummary
   };
 
   try {
+    // A shard stamps its start; a merge refuses to go on with runs missing (shard.ts).
+    opts.shard?.beforeRuns({ runsDir, threads, resumed: skipped, pending: [...statuses.keys()].filter((id) => statuses[id] === RUN_PENDING) });
     if (pendingCount > 0 && !stopped) {
       executor = createExecutor({ threads, inline: opts.inline, workerFile });
       const ex = executor;
@@ -587,8 +606,12 @@ export async function runMonteCarlo(opts: MonteCarloOptions): Promise<RunSummary
       );
     }
 
+    // A shard stops here: its stamp instead of the outputs (shard.ts).
+    if (opts.shard?.finish) return opts.shard.finish(summaryOf([]));
+
     const manifestBase = {
       path: manifestPath,
+      extra: opts.shard?.manifest,
       definition,
       started,
       indexColumns,

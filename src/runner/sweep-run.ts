@@ -8,9 +8,10 @@ import { scenarioFromObject } from '../scenario/load.js';
 import { resolveKey } from '../scenario/keys.js';
 import { takeSweepSection } from '../scenario/sweep-section.js';
 import type { Scenario } from '../scenario/schema.js';
-import { buildSweep, type GridPoint } from './grid.js';
+import { buildSweep, pointCount, type GridPoint } from './grid.js';
 import { runMonteCarlo, type RunSummary } from './run.js';
 import type { ProgressMode } from './progress.js';
+import { parseShard, shardHooks } from './shard.js';
 
 export interface SweepRunOptions {
   file: string;
@@ -28,6 +29,8 @@ export interface SweepRunOptions {
   progress: ProgressMode;
   resume?: boolean;
   failFast?: boolean;
+  /** `--shard i/n` or `auto/n`: run this shard's share of the runs, never assemble (shard.ts). */
+  shard?: string;
 }
 
 export async function runSweep(o: SweepRunOptions): Promise<RunSummary> {
@@ -45,11 +48,14 @@ export async function runSweep(o: SweepRunOptions): Promise<RunSummary> {
       profile: o.profile,
       set: [...o.set, ...Object.entries(point.values).map(([k, v]) => `${k}=${v}`)],
     });
+  const replicates = o.seeds ?? fromFile.seeds ?? 1;
+  const shard = o.shard === undefined ? undefined : shardHooks(parseShard(o.shard), pointCount(sweep) * replicates, replicates);
   return runMonteCarlo({
+    shard,
     scenario: o.base,
     out: o.outDir ?? join(o.outRoot, `${o.base.name}-sweep`),
     seed: o.baseSeed,
-    replicates: o.seeds ?? fromFile.seeds ?? 1,
+    replicates,
     sweep,
     applyPoint,
     threads: o.threads,
