@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { InputError } from './errors.js';
-import { objectNames, replayColumns, reporterColumn } from '../sim/replay-columns.js';
+import { objectNames, replayColumns, reporterColumn } from './replay-columns.js';
 
 export interface ReplayTable {
   file: string;

@@ -15,7 +15,7 @@ import {
 import { computeEpochRewards, type RewardState } from '../engine/rewards.js';
 import { rewardOutputColumns, rewardStateFromRow, rowScoreSamples, type Row } from './replay-rewards.js';
 import { cell, type ReplayTable } from '../scenario/replay-csv.js';
-import { objectNames, replayColumns, reporterColumn } from './replay-columns.js';
+import { objectNames, replayColumns, reporterColumn } from '../scenario/replay-columns.js';
 
 export type CarryMode = 'computed' | 'input';
 
