@@ -28,8 +28,12 @@ export class ReplayFailed extends Error {
 function checkOutput(input: string, output: string): void {
   if (output.trim() === '') throw new InputError(`-o/--output: must name the output CSV file (got an empty path)`);
   if (existsSync(output)) {
-    if (statSync(output).isDirectory())
+    const st = statSync(output);
+    if (st.isDirectory())
       throw new InputError(`${forMessage(output, 200)}: -o/--output names a directory; give the output CSV file's path`);
+    // The output replaces the target by a rename: never do that to a device, a pipe or a socket.
+    if (!st.isFile())
+      throw new InputError(`${forMessage(output, 200)}: -o/--output is not a regular file (a device, pipe or socket); give a file path`);
     let same = false;
     try {
       same = realpathSync(output) === realpathSync(input);
@@ -45,6 +49,16 @@ async function runReplay(input: string, output: string, carry: CarryMode, params
   const source = await openReplayFile(input);
   const replayer = new Replayer(source.header, { carry, params });
   const writer = new AtomicCsvWriter(output, replayer.columns);
+  // Interrupted: drop the temporary file, so nothing half-written is left; exit 130 (SIGINT) or 143 (SIGTERM).
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM'): void => {
+    writer.abort();
+    process.stderr.write(`allora-sim: replay interrupted (${signal}); no output written to ${forMessage(output, 200)}\n`);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  const onSigint = (): void => onSignal('SIGINT');
+  const onSigterm = (): void => onSignal('SIGTERM');
+  process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigterm);
   let rows = 0;
   let line = 0;
   try {
@@ -66,6 +80,9 @@ async function runReplay(input: string, output: string, carry: CarryMode, params
   } catch (e) {
     writer.abort();
     throw e;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
   }
   process.stderr.write(`replay: ${rows} rows × ${replayer.columns.length} columns → ${output}\n`);
   return rows;

@@ -8,7 +8,7 @@
 // the library.
 
 import { createReadStream, readFileSync } from 'node:fs';
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { parse as parseStream, type Options as CsvOptions } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
 import { InputError } from './errors.js';
@@ -77,6 +77,39 @@ export function forMessage(s: string, max = 40): string {
   // Lone surrogates (a cut astral character or broken input) would print as garbage: replace them.
   const clean = esc.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\\ufffd');
   return cut ? `${clean}…` : clean;
+}
+
+/** Control characters a text CSV never holds (tab, line feed and carriage return are allowed). */
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+function controlError(file: string, line: number, code: number): InputError {
+  return new InputError(
+    `${forMessage(file, 200)}: row ${line}: a control character (\\x${code.toString(16).padStart(2, '0')}); the replay input must be a text CSV file`,
+  );
+}
+
+/** Refuses a control byte as soon as it streams past (a binary file fails at once, not after megabytes). */
+function controlGuard(file: string): Transform {
+  let line = 1;
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      for (let i = 0; i < chunk.length; i++) {
+        const b = chunk[i];
+        if (b === 0x0a) line++;
+        else if ((b < 0x20 && b !== 0x09 && b !== 0x0d) || b === 0x7f) return done(controlError(file, line, b));
+      }
+      done(null, chunk);
+    },
+  });
+}
+
+/** The same check on a text held in memory. */
+function checkControl(file: string, text: string): void {
+  const m = CONTROL.exec(text);
+  if (!m) return;
+  let line = 1;
+  for (let i = 0; i < m.index; i++) if (text.charCodeAt(i) === 0x0a) line++;
+  throw controlError(file, line, m[0].charCodeAt(0));
 }
 
 /** Largest contiguous count of `name(i)` columns present from i = 0. */
@@ -264,23 +297,28 @@ export async function openReplayFile(file: string, source?: Readable): Promise<R
   const input = source ?? createReadStream(file);
   const parser = parseStream({ ...CSV_OPTIONS, info: true });
   let readFailure: unknown = null;
+  const guard = controlGuard(file);
   input.on('error', (e: Error) => {
     readFailure = e;
     parser.destroy(e);
   });
-  input.pipe(parser);
+  guard.on('error', (e: Error) => parser.destroy(e));
+  input.pipe(guard).pipe(parser);
   const it = (parser as AsyncIterable<{ record: string[]; info: { lines: number } }>)[Symbol.asyncIterator]();
   const next = async (): Promise<IteratorResult<{ record: string[]; info: { lines: number } }>> => {
     try {
       return await it.next();
     } catch (e) {
+      if (e instanceof InputError) throw e;
       if (readFailure !== null || !isCsvError(e)) throw readError(file, readFailure ?? e);
       throw csvError(file, e);
     }
   };
   const close = (): void => {
-    input.unpipe(parser);
+    input.unpipe(guard);
+    guard.unpipe(parser);
     input.destroy();
+    guard.destroy();
     parser.destroy();
   };
 
@@ -321,6 +359,7 @@ export async function openReplayFile(file: string, source?: Readable): Promise<R
 
 /** Parses a whole replay file held in memory (`file` names it in messages). */
 export function parseReplayText(text: string, file: string): ReplayTable {
+  checkControl(file, text);
   let records: { record: string[]; info: { lines: number } }[];
   try {
     records = parseSync(text, { ...CSV_OPTIONS, info: true }) as unknown as { record: string[]; info: { lines: number } }[];

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { ROOT, runCli } from '../helpers/cli.js';
+import { spawn, spawnSync } from 'node:child_process';
+import { CLI, ROOT, runCli } from '../helpers/cli.js';
 import { GOLDEN_SYNTHESIS, loadGoldenCsv, relErr } from '../helpers/golden.js';
 import { readReplayTable } from '../../src/scenario/replay-csv.js';
 import { replay } from '../../src/sim/replay.js';
@@ -112,7 +112,17 @@ describe('replay: bad input gets one line, exit 2, and no output file', () => {
     [
       'control bytes in a cell',
       () => writeInput('ctl.csv', withCell(1, 'inference_0', '\u001b[2J\u0007')),
-      /ctl\.csv: row 3, column 'inference_0': '\\x1b\[2J\\x07' is not a finite decimal number/,
+      /ctl\.csv: row 3: a control character \(\\x1b\); the replay input must be a text CSV file/,
+    ],
+    [
+      'a binary file',
+      () => writeInput('binary.csv', Buffer.from(Array.from({ length: 100_000 }, (_, i) => (i * 7919 + 13) % 256)).toString('latin1')),
+      /binary\.csv: row \d+: a control character/,
+    ],
+    [
+      'invisible characters in a cell are escaped',
+      () => writeInput('bidi.csv', withCell(1, 'inference_0', '1\u202e0')),
+      /bidi\.csv: row 3, column 'inference_0': '1\\u202e0' is not a finite decimal number/,
     ],
     [
       'inconsistent sizes between columns',
@@ -156,8 +166,12 @@ describe('replay: the output path and write errors (one line naming the path, no
   const noStack = (stderr: string) => expect(stderr).not.toMatch(/\n\s+at |Error:/);
   it('an output path that is a directory, the input itself, or empty is refused with exit 2', () => {
     const copy = writeInput('self.csv', goldenText);
+    // A named pipe stands for any device: replacing it by a rename would destroy it.
+    const fifo = join(dir, 'pipe');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
     for (const [out, re] of [
       [dir, /-o\/--output names a directory/],
+      [fifo, /pipe: -o\/--output is not a regular file \(a device, pipe or socket\)/],
       [copy, /-o\/--output is the input file/],
       ['', /-o\/--output: must name the output CSV file/],
     ] as const) {
@@ -281,4 +295,35 @@ describe('the shipped replay example', () => {
     const ref = loadGoldenCsv(GOLDEN_SYNTHESIS);
     for (let i = 1; i < 4; i++) expect(relErr(got.rows[i].network_inference, ref.rows[i].network_inference)).toBeLessThanOrEqual(1e-12);
   });
+});
+
+describe('replay interrupted', () => {
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('%s while writing: exit %i, one line, no output and no temporary file', async (signal, code) => {
+    // 3000 rows of the reference topic: long enough to be interrupted while the temporary file grows.
+    const [first, ...rest] = lines;
+    const ei = cols.indexOf('epoch');
+    const body = [first, ...Array.from({ length: 3000 }, (_, i) => {
+      const c = rest[i % 3].split(',');
+      c[ei] = String(301 + i);
+      return c.join(',');
+    })];
+    const input = writeInput(`long-${signal}.csv`, [header, ...body].join('\n') + '\n');
+    const outDir = mkdtempSync(join(dir, 'int-'));
+    const out = join(outDir, 'out.csv');
+    const child = spawn(process.execPath, [CLI, 'replay', input, '-o', out], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    // Wait until the temporary file exists, i.e. rows are being written.
+    for (let i = 0; i < 600 && readdirSync(outDir).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(readdirSync(outDir).length, 'the replay never started writing').toBe(1);
+    child.kill(signal);
+    expect(await exited).toBe(code);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(new RegExp(`replay interrupted \\(${signal}\\); no output written`));
+    expect(readdirSync(outDir)).toEqual([]);
+  }, 120_000);
 });

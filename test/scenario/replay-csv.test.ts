@@ -133,12 +133,16 @@ describe('replay reader: stakes', () => {
 
 describe('replay reader: structure and echoed text', () => {
   it('malformed CSV is named without echoing the cell', async () => {
-    const msg = await refused(header + '\n' + lines[0] + '\n301,"abc\u0000\n', /^in\.csv: row \d+: malformed CSV \(a quoted cell is not closed/);
+    const msg = await refused(header + '\n' + lines[0] + '\n301,"abc\n', /^in\.csv: row \d+: malformed CSV \(a quoted cell is not closed/);
     expect(msg).not.toContain('abc');
   });
-  it('control characters and long cells are escaped and cut', async () => {
-    const msg = await refused(withCell(1, 'inference_0', 'x\u0000\u001b[31m' + 'y'.repeat(500)), /^in\.csv: row 3, column 'inference_0': 'x\\x00\\x1b\[31my+…'/);
-    expect(msg).not.toMatch(/[\u0000-\u001f]/);
+  it('a control byte anywhere is refused at once with its row', async () => {
+    await refused(withCell(1, 'inference_0', 'x\u0000'), /^in\.csv: row 3: a control character \(\\x00\); the replay input must be a text CSV file/);
+    await refused(withCell(2, 'target', '\u001b[31m'), /^in\.csv: row 4: a control character \(\\x1b\)/);
+  });
+  it('invisible characters and long cells are escaped and cut', async () => {
+    const msg = await refused(withCell(1, 'inference_0', 'x\u202e\u0085' + 'y'.repeat(500)), /^in\.csv: row 3, column 'inference_0': 'x\\u202e\\x85y+…'/);
+    expect(msg).not.toMatch(/[\u0000-\u001f\u0085\u202e]/);
     expect(msg.length).toBeLessThan(200);
   });
   it('a binary file gets one short line', async () => {
