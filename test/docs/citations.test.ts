@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from './helpers/cli.js';
+import { ROOT } from '../helpers/cli.js';
 
 const PAGES = ['synthesis', 'rewards', 'agents', 'mechanism', 'replay-format'] as const;
 const page = (p: string): string => readFileSync(join(ROOT, 'docs', `${p}.md`), 'utf8');
