@@ -104,7 +104,7 @@ export function registerReplay(program: Command): void {
       "'computed': carry the state this replay computes from row to row; 'input': take each row's carried state from the previous input row",
       'computed',
     )
-    .option('--profile <name>', 'mechanism profile: reference (reproduces the reference rows) or whitepaper', 'reference')
+    .option('--profile <name>', 'mechanism profile: reference (reproduces the reference rows), whitepaper, chain or chain-latest (docs/mechanism.md, docs/chain.md)', 'reference')
     .option('--set <key=value>', 'override one mechanism parameter, e.g. --set p=2.5 --set guard_rails=false (repeatable)', collect, [])
     .addHelpText(
       'after',
