@@ -58,10 +58,19 @@ export class AtomicCsvWriter {
 
   /** Writes one row; waits when the stream buffer is full so memory stays flat. */
   async write(row: readonly CsvValue[]): Promise<void> {
-    if (this.failed) throw this.failed;
+    if (this.failed) throw this.writeError(this.failed);
     if (!this.stringifier.write(row.map(formatValue))) {
-      await new Promise<void>((resolve) => this.stringifier.once('drain', resolve));
+      // A failed stream never drains: wait for whichever comes first, so a write error (full disk) is reported.
+      await Promise.race([new Promise<void>((resolve) => this.stringifier.once('drain', resolve)), this.done]).catch((e: unknown) => {
+        throw this.writeError(e);
+      });
+      if (this.failed) throw this.writeError(this.failed);
     }
+  }
+
+  private writeError(e: unknown): InputError {
+    const code = (e as NodeJS.ErrnoException).code ?? 'error';
+    return new InputError(`${this.path}: cannot write the output file (${code})`);
   }
 
   /** Flushes and renames the file into place. */
@@ -71,10 +80,14 @@ export class AtomicCsvWriter {
       await this.done;
     } catch (e) {
       this.abort();
-      const code = (e as NodeJS.ErrnoException).code ?? 'error';
-      throw new InputError(`${this.path}: cannot write the output file (${code})`);
+      throw this.writeError(e);
     }
-    renameSync(this.tmp, this.path);
+    try {
+      renameSync(this.tmp, this.path);
+    } catch (e) {
+      this.abort();
+      throw this.writeError(e);
+    }
   }
 
   /** Drops the temporary file; the final name is never touched. */

@@ -8,7 +8,7 @@
 import { createPopulation } from '../agents/index.js';
 import type { Scenario } from '../scenario/schema.js';
 import { ciPercentiles } from '../engine/synthesis.js';
-import { objectNames, replayColumns, reporterColumn } from './replay-columns.js';
+import { objectNames, replayColumns, reporterColumn } from '../scenario/replay-columns.js';
 import { rewardOutputColumns } from './replay-rewards.js';
 import { synthesisValues } from './replay.js';
 import { stepParams } from './simulate.js';

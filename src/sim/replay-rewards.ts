@@ -10,7 +10,7 @@ import {
 } from '../engine/rewards.js';
 import { objectLayout, stakeWeightedLosses } from '../engine/synthesis.js';
 import type { MechanismParams } from '../engine/params.js';
-import { objectNames as replayObjectNames } from './replay-columns.js';
+import { objectNames as replayObjectNames } from '../scenario/replay-columns.js';
 
 /** Report suffixes of the objects in layout order: a reputer's report column is `reputer_<m>_loss_<name>`. */
 export const objectNames = (nI: number, nF: number): string[] => replayObjectNames(nI, nF).map((o) => o.report);

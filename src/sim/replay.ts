@@ -1,4 +1,4 @@
-// Replay: recorded topic rows through the exact mechanism (docs/replay-format.md, "The replay contract").
+// Replay: recorded topic rows through the exact mechanism (docs/replay-format.md §1).
 // Row 0 is the carried state; every later row is recomputed from its own inputs and the carried state — the
 // state computed here (`carry: 'computed'`) or the previous input row's (`carry: 'input'`).
 
@@ -12,10 +12,10 @@ import {
   type RegretState,
   type SynthesisResult,
 } from '../engine/synthesis.js';
-import { computeEpochRewards, type RewardState } from '../engine/rewards.js';
+import { computeEpochRewards, pushScoreHistory, type RewardState } from '../engine/rewards.js';
 import { rewardOutputColumns, rewardStateFromRow, rowScoreSamples, type Row } from './replay-rewards.js';
-import { cell, type ReplayTable } from '../scenario/replay-csv.js';
-import { objectNames, replayColumns, reporterColumn } from './replay-columns.js';
+import { cell, type ReplayHeader, type ReplayTable } from '../scenario/replay-csv.js';
+import { objectNames, replayColumns, reporterColumn } from '../scenario/replay-columns.js';
 
 export type CarryMode = 'computed' | 'input';
 
@@ -30,7 +30,7 @@ export interface ReplayResult {
 }
 
 /** The regret tables and network loss a row carries (empty cells: no regret yet). */
-export function regretStateFromRow(t: ReplayTable, row: Float64Array): RegretState {
+export function regretStateFromRow(t: ReplayHeader, row: Float64Array): RegretState {
   const { nI, nF } = t;
   const nW = nI + nF;
   const s = emptyRegretState(nI, nF);
@@ -46,7 +46,7 @@ export function regretStateFromRow(t: ReplayTable, row: Float64Array): RegretSta
 }
 
 /** Column-indexed readers for one table, built once. */
-function readers(t: ReplayTable) {
+function readers(t: ReplayHeader) {
   const { nI, nF, nR } = t;
   const L = objectLayout(nI, nF);
   const names = objectNames(nI, nF);
@@ -72,7 +72,7 @@ function readers(t: ReplayTable) {
 
 /** Writes every synthesis-section value of one row into `out` by column name. */
 export function synthesisValues(
-  t: Pick<ReplayTable, 'nI' | 'nF'>,
+  t: Pick<ReplayHeader, 'nI' | 'nF'>,
   res: SynthesisResult,
   losses: Float64Array,
   regrets: RegretState,
@@ -103,46 +103,79 @@ export function synthesisValues(
     for (let j = 0; j <= nI; j++) put(`inference_regret_worker_${j}_onein_${k}`, regrets.oneIn[k * (nI + 1) + j]);
 }
 
-/** Replays every row; returns the output table (same epochs, the format's column names, full precision). */
-export function replay(t: ReplayTable, opts: ReplayOptions): ReplayResult {
-  const prm = opts.params;
-  const { nI, nF, nR } = t;
-  const percentileCount = prm.confidence_intervals === 'reference' ? 5 : 4;
-  const cols = replayColumns(nI, nF, nR, percentileCount);
-  const columns = cols.all.filter((c) => c !== 'target' || t.index.has('target'));
-  const outIndex = new Map(columns.map((c, i) => [c, i]));
-  const rd = readers(t);
-  const copied = columns.filter(
-    (c) => t.index.has(c) && (c === 'topic_rewards' || cols.submissions.includes(c) || cols.reports.includes(c)),
-  );
-  const record = (row: Float64Array): Row => Object.fromEntries(t.columns.map((c, i) => [c, row[i]]));
+/**
+ * Replays rows one at a time (docs/replay-format.md §1): the first row pushed is the carried state and is echoed;
+ * every later row is recomputed from its inputs and the carried state. Memory does not grow with the number of
+ * rows: the σ(T) score history (eq. 29) is cut to what the window can still reach.
+ */
+export class Replayer {
+  /** Output columns: the format's names in the reference rows' order (`target` only if the input has it). */
+  readonly columns: string[];
+  private readonly prm: MechanismParams;
+  private readonly carry: CarryMode;
+  private readonly outIndex: Map<string, number>;
+  private readonly copied: string[];
+  private readonly rd: ReturnType<typeof readers>;
+  /** Scores of the rows pushed so far, from their own losses, newest first (trimmed by `pushScoreHistory`). */
+  private rowHistory: { inferer: Float64Array[]; forecaster: Float64Array[] } = { inferer: [], forecaster: [] };
+  private previous: Float64Array | null = null;
+  private previousRewardState: RewardState | null = null;
+  private carried: RegretState | null = null;
+  private carriedRewards: RewardState | null = null;
 
-  // The σ(T) score history (eq 29) always comes from the rows' own losses, newest first.
-  const scores = t.rows.map((row) => rowScoreSamples(record(row), nI, nF, nR, prm));
-  const historyBefore = (r: number) => ({
-    inferer: scores.slice(0, r).reverse().map((s) => s.inferer),
-    forecaster: scores.slice(0, r).reverse().map((s) => s.forecaster),
-  });
-  const rewardStateOfRow = (r: number): RewardState =>
-    rewardStateFromRow(record(t.rows[r]), nI, nF, nR, prm, historyBefore(r + 1));
+  constructor(
+    readonly header: ReplayHeader,
+    opts: ReplayOptions,
+  ) {
+    const t = header;
+    this.prm = opts.params;
+    this.carry = opts.carry;
+    const percentileCount = this.prm.confidence_intervals === 'reference' ? 5 : 4;
+    const cols = replayColumns(t.nI, t.nF, t.nR, percentileCount);
+    this.columns = cols.all.filter((c) => c !== 'target' || t.index.has('target'));
+    this.outIndex = new Map(this.columns.map((c, i) => [c, i]));
+    this.rd = readers(t);
+    const inputs = new Set([...cols.submissions, ...cols.reports, 'topic_rewards']);
+    this.copied = this.columns.filter((c) => t.index.has(c) && inputs.has(c));
+  }
 
-  const rows: Float64Array[] = [];
-  // Row 0: the carried state, echoed.
-  const first = new Float64Array(columns.length);
-  columns.forEach((c, i) => (first[i] = cell(t, t.rows[0], c)));
-  rows.push(first);
+  private record(row: Float64Array): Row {
+    return Object.fromEntries(this.header.columns.map((c, i) => [c, row[i]]));
+  }
 
-  let carried = regretStateFromRow(t, t.rows[0]);
-  let carriedRewards = rewardStateOfRow(0);
-  for (let r = 1; r < t.rows.length; r++) {
-    const row = t.rows[r];
-    const state = opts.carry === 'input' ? regretStateFromRow(t, t.rows[r - 1]) : carried;
-    const rewardState = opts.carry === 'input' ? rewardStateOfRow(r - 1) : carriedRewards;
-    const inferences = rd.inferences(row);
-    const res = synthesize({ inferences, forecasts: rd.forecasts(row) }, state, prm);
-    const stakes = rd.stakes(row);
-    const reports = rd.reports(row);
-    const losses = stakeWeightedLosses(reports, stakes, rd.L.count);
+  /** The reward state a row carries, with the score history of the rows up to and including it. */
+  private rewardStateOf(row: Float64Array): RewardState {
+    const { nI, nF, nR } = this.header;
+    const s = rowScoreSamples(this.record(row), nI, nF, nR, this.prm);
+    this.rowHistory = {
+      inferer: pushScoreHistory(this.rowHistory.inferer, s.inferer, this.prm),
+      forecaster: pushScoreHistory(this.rowHistory.forecaster, s.forecaster, this.prm),
+    };
+    return rewardStateFromRow(this.record(row), nI, nF, nR, this.prm, this.rowHistory);
+  }
+
+  /** The output row of the next input row. */
+  push(row: Float64Array): Float64Array {
+    const t = this.header;
+    const { nI, nF, nR } = t;
+    if (this.previous === null) {
+      // The first row: the carried state, echoed.
+      const first = new Float64Array(this.columns.length);
+      this.columns.forEach((c, i) => (first[i] = cell(t, row, c)));
+      this.carried = regretStateFromRow(t, row);
+      this.carriedRewards = this.rewardStateOf(row);
+      this.previous = row;
+      this.previousRewardState = this.carriedRewards;
+      return first;
+    }
+    const prm = this.prm;
+    const input = this.carry === 'input';
+    const state = input ? regretStateFromRow(t, this.previous) : this.carried!;
+    const rewardState = input ? this.previousRewardState! : this.carriedRewards!;
+    const res = synthesize({ inferences: this.rd.inferences(row), forecasts: this.rd.forecasts(row) }, state, prm);
+    const stakes = this.rd.stakes(row);
+    const reports = this.rd.reports(row);
+    const losses = stakeWeightedLosses(reports, stakes, this.rd.L.count);
     const next = updateRegrets(state, losses, prm);
     const rewards = computeEpochRewards(
       { nI, nF, nR, stakes, losses: reports, networkLosses: losses, topicReward: cell(t, row, 'topic_rewards') },
@@ -150,17 +183,25 @@ export function replay(t: ReplayTable, opts: ReplayOptions): ReplayResult {
       prm,
     );
 
-    const out = new Float64Array(columns.length).fill(NaN);
+    const out = new Float64Array(this.columns.length).fill(NaN);
     const put = (c: string, v: number): void => {
-      const i = outIndex.get(c);
+      const i = this.outIndex.get(c);
       if (i !== undefined) out[i] = v;
     };
-    for (const c of copied) put(c, cell(t, row, c)); // inputs are copied through
+    for (const c of this.copied) put(c, cell(t, row, c)); // inputs are copied through
     synthesisValues(t, res, losses, next, put);
     for (const [c, v] of Object.entries(rewardOutputColumns(rewards.outputs))) put(c, v);
-    rows.push(out);
-    carried = next;
-    carriedRewards = rewards.state;
+    this.carried = next;
+    this.carriedRewards = rewards.state;
+    if (input) this.previousRewardState = this.rewardStateOf(row);
+    this.previous = row;
+    return out;
   }
-  return { columns, rows };
+}
+
+/** Replays every row of a table held in memory; returns the output table (same epochs, the format's column
+ *  names, full precision). */
+export function replay(t: ReplayTable, opts: ReplayOptions): ReplayResult {
+  const r = new Replayer(t, opts);
+  return { columns: r.columns, rows: t.rows.map((row) => r.push(row)) };
 }

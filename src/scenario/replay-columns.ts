@@ -1,4 +1,4 @@
-// Column names of the replay format (docs/replay-format.md): the reference rows' own names, for any
+// Column names of the replay format (docs/replay-format.md §2): the reference rows' own names, for any
 // N_i, N_f, N_r, in the reference rows' order.
 
 import { objectLayout, type ObjectLayout } from '../engine/synthesis.js';
