@@ -27,7 +27,7 @@ function install(): string {
   return dir;
 }
 
-const USER_CODE = `import { loadScenario, simulate, recordReplay, engine } from 'allora-sim';
+const USER_CODE = `import { loadScenario, simulate, recordReplay, replay, engine } from 'allora-sim';
 import type { EpochRecord, Scenario } from 'allora-sim';
 
 const s = loadScenario({ epochs: 30, warmup: 5, participants: { inferers: { count: 4 } } }) as Scenario;
@@ -35,19 +35,24 @@ const records: EpochRecord[] = simulate(s, { seed: 7 });
 const last = records[records.length - 1];
 const rec = recordReplay(s, 7);
 const w = engine.potential(1, 3, 0.75);
-console.log(JSON.stringify({ n: records.length, nI: last.inferences.length, network: last.synthesis.network, rows: rec.rows.length, w }));
+const rows = rec.rows.map((r) => Object.fromEntries(rec.columns.map((c, i) => [c, r[i]])));
+const again = replay(rows, { carry: 'computed' });
+const at = again.columns.indexOf('network_inference');
+const replayed = again.rows[again.rows.length - 1][at] === rec.rows[rec.rows.length - 1][rec.columns.indexOf('network_inference')];
+console.log(JSON.stringify({ n: records.length, nI: last.inferences.length, network: last.synthesis.network, rows: rec.rows.length, w, replayed }));
 `;
 
 describe('the packed package', () => {
   it('imports by name, runs a simulation, and type-checks', () => {
     const dir = install();
     writeFileSync(join(dir, 'use.mjs'), USER_CODE.replace(/^import type .*\n/m, '').replace(' as Scenario', '').replace(': EpochRecord[]', ''));
-    const res = JSON.parse(execFileSync(process.execPath, ['use.mjs'], { cwd: dir, encoding: 'utf8' })) as Record<string, number>;
+    const res = JSON.parse(execFileSync(process.execPath, ['use.mjs'], { cwd: dir, encoding: 'utf8' })) as Record<string, number | boolean>;
     expect(res.n).toBe(30);
     expect(res.nI).toBe(4);
     expect(Number.isFinite(res.network)).toBe(true);
     expect(res.rows).toBeGreaterThan(20);
     expect(res.w).toBeGreaterThan(0);
+    expect(res.replayed).toBe(true);
 
     writeFileSync(join(dir, 'use.ts'), USER_CODE);
     writeFileSync(
