@@ -305,3 +305,15 @@ describe('statistical sanity', () => {
     }
   });
 });
+
+describe('streams', () => {
+  it('draw bit for bit what seedrandom alea draws from the same seed', async () => {
+    const seedrandom = (await import('seedrandom')).default;
+    const { makeRng } = await import('../../src/agents/rng.js');
+    for (const seed of ['1', 'allora-sim/rng/v2|7|reputer/3|noise/network_inference', '']) {
+      const ours = makeRng(seed);
+      const theirs = seedrandom.alea(seed);
+      for (let i = 0; i < 5000; i++) expect(ours.uniform()).toBe(theirs.double());
+    }
+  });
+});
