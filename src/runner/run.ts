@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { InputError } from '../scenario/errors.js';
 import { assembleOutputs, AssemblyStopped, commitStaged, discardStaged, type StagedFile } from './assemble.js';
 import { describePoint, pointAt, pointCount, type GridPoint, type GridValue, type Sweep } from './grid.js';
-import { partFileName, removeStaleTemps } from './part.js';
+import { PartDamagedError, partFileName, removeStaleTemps, verifyPart } from './part.js';
 import { createExecutor, defaultJobModule, defaultThreads, defaultWorkerFile, toModuleHref, type Executor } from './pool.js';
 import { createProgress, type ProgressMode } from './progress.js';
 import { SEED_RULE, canonicalJson, checkBaseSeed, deriveSeed } from './seeds.js';
@@ -434,10 +434,21 @@ export async function runMonteCarlo(opts: MonteCarloOptions): Promise<RunSummary
     removeStaleTemps(runsDir);
     const present = new Set(readdirSync(runsDir));
     for (let id = 0; id < total; id++) {
-      if (present.has(partFileName(Math.floor(id / R), id % R))) {
-        statuses[id] = RUN_OK;
-        skipped++;
+      const p = Math.floor(id / R);
+      const r = id % R;
+      const name = partFileName(p, r);
+      if (!present.has(name)) continue;
+      // Every kept part is checked whole (checksums, run identity); a damaged one is run again.
+      try {
+        verifyPart(join(runsDir, name), { point: p, replicate: r, seed: seedOf(id) });
+      } catch (e) {
+        if (!(e instanceof PartDamagedError)) throw e;
+        log(`note: ${e.path}: ${e.reason}; running it again`);
+        rmSync(e.path, { force: true });
+        continue;
       }
+      statuses[id] = RUN_OK;
+      skipped++;
     }
     log(`resuming: ${skipped} of ${total} runs already done`);
   } else {
