@@ -5,13 +5,18 @@ import { registerReplay } from './replay.js';
 import { registerRun } from './run.js';
 import { registerSweep } from './sweep.js';
 
+/** The sub-commands. */
+export const COMMANDS = ['run', 'figures', 'sweep', 'replay', 'check'] as const;
+
 export function buildProgram(): Command {
   const program = new Command();
   program
     .name('allora-sim')
     .description('Agent-based Monte Carlo simulator of the Allora network mechanism (whitepaper §3–§5).')
     .version(toolInfo().version)
-    .showHelpAfterError()
+    // Usage errors are thrown (src/cli/errors.ts prints one line and exits 2), not printed by commander.
+    .exitOverride()
+    .configureOutput({ outputError: () => undefined })
     .addHelpText(
       'after',
       `

@@ -38,7 +38,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { InputError } from '../scenario/errors.js';
-import { readScenarioFile, scenarioFromObject } from '../scenario/load.js';
+import { readScenarioFile, scenarioFromObject, setRawPath } from '../scenario/load.js';
 import type { Scenario } from '../scenario/schema.js';
 import { validateTokenomicsFile, type TokenomicsFile } from '../scenario/tokenomics.js';
 import { isProfileName, type ProfileName } from '../engine/params.js';
@@ -47,8 +47,7 @@ import { distribution } from '../sim/summary.js';
 import { runTokenomicsFile } from '../sim/tokenomics.js';
 import { toolInfo } from '../output/run-dir.js';
 import { runReplicates } from './agents-run.js';
-import { baseSeed, setPath } from './scenario-run.js';
-import { canonicalJson } from './seeds.js';
+import { baseSeed, canonicalJson } from './seeds.js';
 import { setupRng } from './tokenomics-run.js';
 import type { ProgressMode } from './progress.js';
 
@@ -524,7 +523,7 @@ export function loadForCheck(file: string, profile: string | undefined, set: str
   if (raw.kind === 'tokenomics') {
     const asWritten = validateTokenomicsFile(structuredClone(raw), file);
     const withSet = structuredClone(raw);
-    for (const s of set) setPath(withSet, s);
+    for (const s of set) setRawPath(withSet, s, file);
     const doc = set.length > 0 ? validateTokenomicsFile(withSet, file) : asWritten;
     return {
       kind: 'tokenomics',

@@ -53,9 +53,23 @@ export function defaultWorkerFile(): URL {
   throw new Error(`worker file not found: ${fileURLToPath(compiled)} (build the project first: npm run build)`);
 }
 
-/** The production job module: dist/src/sim/job.js next to the worker's ../src. */
+/** Kinds of scenario, each with its job module. */
+export type JobKind = 'agents' | 'tokenomics';
+
+const JOB_MODULES: Record<JobKind, string> = {
+  agents: '../src/sim/job.js',
+  tokenomics: '../src/sim/tokenomics-job.js',
+};
+
+/** The production job module of a scenario kind (dist/src/sim/job.js for agents,
+ *  dist/src/sim/tokenomics-job.js for tokenomics), next to the worker's ../src. */
+export function jobModuleFor(kind: JobKind, workerFile: URL = defaultWorkerFile()): URL {
+  return new URL(JOB_MODULES[kind], workerFile);
+}
+
+/** The production job module of agents scenarios. */
 export function defaultJobModule(workerFile: URL = defaultWorkerFile()): URL {
-  return new URL('../src/sim/job.js', workerFile);
+  return jobModuleFor('agents', workerFile);
 }
 
 export function defaultThreads(): number {

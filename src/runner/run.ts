@@ -24,8 +24,8 @@ import { fileURLToPath } from 'node:url';
 import { InputError } from '../scenario/errors.js';
 import { assembleOutputs, AssemblyStopped, commitStaged, discardStaged, type StagedFile } from './assemble.js';
 import { describePoint, pointAt, pointCount, type GridPoint, type GridValue, type Sweep } from './grid.js';
-import { PartDamagedError, partFileName, removeStaleTemps, verifyPart } from './part.js';
-import { createExecutor, defaultJobModule, defaultThreads, defaultWorkerFile, toModuleHref, type Executor } from './pool.js';
+import { PartDamagedError, partFileName, readPartHeader, removeStaleTemps, verifyPart } from './part.js';
+import { createExecutor, defaultThreads, defaultWorkerFile, jobModuleFor, toModuleHref, type Executor, type JobKind } from './pool.js';
 import { createProgress, type ProgressMode } from './progress.js';
 import { SEED_RULE, canonicalJson, checkBaseSeed, deriveSeed } from './seeds.js';
 import type { RunJob } from './types.js';
@@ -41,8 +41,16 @@ export interface MonteCarloOptions {
   replicates: number;
   /** From `buildSweep()`; default: the single empty point (`run --seeds N`). */
   sweep?: Sweep;
-  /** Module exporting `runJob` (path or URL); default dist/src/sim/job.js. */
+  /** Module exporting `runJob` (path or URL); default: the module of `kind`. */
   runJobModule?: string | URL;
+  /** Run with exactly this run seed instead of the derived one (a single run: one point, one replicate),
+   *  to reproduce a run whose seed was printed. */
+  runSeed?: number;
+  /** Scenario kind, which chooses the job module when `runJobModule` is not given (default agents). */
+  kind?: JobKind;
+  /** Tables the jobs write (file names, e.g. `losses.csv`, hidden `_…` ones included); default every
+   *  table. Passed to each job as `RunJob.tables`. */
+  tables?: readonly string[];
   /**
    * Builds a point's scenario from the base scenario (must not mutate it). Default: a deep copy with each
    * `values[key]` set at the dotted path `key` (intermediate mappings created as needed). Called once for
@@ -79,6 +87,23 @@ export interface MonteCarloOptions {
   resumeHint?: string;
   /** Override the worker file (default dist/workers/run-job.js). */
   workerFile?: string | URL;
+  /**
+   * Called once every run succeeded and the tables are assembled, before anything is put in place: writes
+   * what the caller derives from the runs (figures, summaries) into `ctx.dir`, a staging folder whose files
+   * are moved into `out` with the tables, `manifest.json` last, and returns fields to add to the manifest.
+   * Part files are still in `ctx.runsDir` (e.g. `readPartTable`). A throw fails the sweep (nothing is put
+   * in place; the runs are kept for `resume`); an interrupt during it is reported like any other.
+   */
+  finish?: (ctx: FinishContext) => Promise<Record<string, unknown> | void>;
+}
+
+export interface FinishContext {
+  /** Staging folder inside `out`: files written here are moved into `out` with the tables. */
+  dir: string;
+  out: string;
+  runsDir: string;
+  /** Every run in canonical order: its seed and metrics (from its part header). */
+  runs: { point: number; replicate: number; seed: number; metrics: Record<string, number> }[];
 }
 
 export interface RunFailure {
@@ -143,6 +168,10 @@ export interface SweepDefinition {
   points: number;
   replicates: number;
   scenario: unknown;
+  /** Tables the jobs write (null: every table). */
+  tables?: string[] | null;
+  /** The run seed given instead of the derived one (`--run-seed`). */
+  runSeed?: number;
 }
 
 interface Checkpoint {
@@ -228,8 +257,11 @@ function scenarioDiffs(a: unknown, b: unknown, path: string, out: string[], limi
 export function diffDefinitions(saved: SweepDefinition, cur: SweepDefinition): string[] {
   const d: string[] = [];
   if (saved.seed !== cur.seed) d.push(`seed: ${saved.seed} in the checkpoint, ${cur.seed} now`);
+  if (saved.runSeed !== cur.runSeed) d.push(`run seed: ${saved.runSeed ?? '(derived)'} in the checkpoint, ${cur.runSeed ?? '(derived)'} now`);
   if (saved.replicates !== cur.replicates) d.push(`replicates: ${saved.replicates} in the checkpoint, ${cur.replicates} now`);
   if (saved.mode !== cur.mode) d.push(`sweep mode: ${saved.mode} in the checkpoint, ${cur.mode} now`);
+  const tablesText = (t: string[] | null | undefined) => (t ? `[${t.join(', ')}]` : 'all');
+  if (tablesText(saved.tables) !== tablesText(cur.tables)) d.push(`tables: ${tablesText(saved.tables)} in the checkpoint, ${tablesText(cur.tables)} now`);
   const sa = saved.axes ?? [];
   const ca = cur.axes;
   if (sa.length !== ca.length || sa.some((a, i) => a.key !== ca[i].key)) {
@@ -274,6 +306,8 @@ interface ManifestInput {
   resumed: number;
   failures: Map<number, RunFailure>;
   seedOf: (id: number) => number;
+  /** Fields added by the caller (`finish`); they may not replace the runner's own. */
+  extra?: Record<string, unknown>;
 }
 
 /** Streams manifest.json to a temporary file; returns it staged for the final rename. */
@@ -286,7 +320,7 @@ async function writeManifest(m: ManifestInput): Promise<StagedFile> {
     if (s === RUN_OK) ok++;
     else if (s === RUN_FAILED) failed++;
   }
-  const head = {
+  const runnerHead = {
     tool: 'allora-sim',
     version: toolVersion(),
     status: m.status,
@@ -301,6 +335,7 @@ async function writeManifest(m: ManifestInput): Promise<StagedFile> {
     outputs: m.outputs,
     counts: { total, ok, failed, pending: total - ok - failed, resumed: m.resumed },
   };
+  const head: Record<string, unknown> = { ...(m.extra ?? {}), ...runnerHead };
   const tmp = join(dirname(m.path), `.manifest.json.${process.pid}.partial`);
   const out = createWriteStream(tmp);
   const failedWrite = new Promise<never>((_, reject) => out.on('error', reject));
@@ -328,6 +363,18 @@ async function writeManifest(m: ManifestInput): Promise<StagedFile> {
   return { name: 'manifest.json', tmp, final: m.path };
 }
 
+/** How to run one failed run alone: `run` with the point's values and its seed. */
+function reproduce(sweep: Sweep, point: GridPoint, seed: number): string {
+  const sets = sweep.axes.map((a) => ` --set ${a.name}=${String(point.values[a.key])}`).join('');
+  return `alone: run <scenario>${sets} --run-seed ${seed}`;
+}
+
+/** The first line of an error message (a job's error may span lines). */
+function oneLine(text: string): string {
+  const line = text.split('\n')[0];
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}
+
 function checkInt(v: number, min: number, label: string): number {
   if (!Number.isSafeInteger(v) || v < min) throw new InputError(`${label}: must be an integer ≥ ${min} (got ${String(v)})`);
   return v;
@@ -345,6 +392,12 @@ export async function runMonteCarlo(opts: MonteCarloOptions): Promise<RunSummary
   const P = pointCount(sweep);
   const total = P * R;
   if (!Number.isSafeInteger(total) || total > 2 ** 31) throw new InputError(`the sweep has ${P} points × ${R} replicates: too many runs`);
+  if (opts.runSeed !== undefined) {
+    if (!Number.isInteger(opts.runSeed) || opts.runSeed < 0 || opts.runSeed > 0xffffffff) {
+      throw new InputError(`--run-seed: must be an integer in [0, 4294967295] (got ${String(opts.runSeed)})`);
+    }
+    if (total !== 1) throw new InputError(`--run-seed: runs exactly one run (got ${P} points × ${R} replicates)`);
+  }
   const indexColumns = opts.indexColumns ?? true;
   const out = resolve(opts.out);
   const runsDir = join(out, '.runs');
@@ -352,10 +405,12 @@ export async function runMonteCarlo(opts: MonteCarloOptions): Promise<RunSummary
   const log = opts.log ?? (quiet ? () => undefined : (s: string) => void process.stderr.write(`${s}\n`));
   const resumeHint = opts.resumeHint ?? 're-run the same command with --resume';
   const applyPoint = opts.applyPoint ?? setPointValues;
+  const tables = opts.tables ? [...opts.tables] : undefined;
+  const fixedSeed = opts.runSeed;
 
   const workerFile = opts.inline ? undefined : (opts.workerFile ?? defaultWorkerFile());
   const jobHref = toModuleHref(
-    opts.runJobModule ?? defaultJobModule(workerFile === undefined ? undefined : new URL(toModuleHref(workerFile))),
+    opts.runJobModule ?? jobModuleFor(opts.kind ?? 'agents', workerFile === undefined ? undefined : new URL(toModuleHref(workerFile))),
   );
   if (jobHref.startsWith('file:') && !existsSync(fileURLToPath(jobHref))) {
     throw new Error(`job module not found: ${fileURLToPath(jobHref)} (build the project first: npm run build)`);
@@ -371,8 +426,11 @@ export async function runMonteCarlo(opts: MonteCarloOptions): Promise<RunSummary
     points: P,
     replicates: R,
     scenario: opts.scenario ?? null,
+    tables: tables ?? null,
+    ...(fixedSeed !== undefined ? { runSeed: fixedSeed } : {}),
   });
-  const seedOf = (id: number): number => deriveSeed(base, pointAt(sweep, Math.floor(id / R)).values, id % R);
+  const seedAt = (p: number, r: number): number => fixedSeed ?? deriveSeed(base, pointAt(sweep, p).values, r);
+  const seedOf = (id: number): number => seedAt(Math.floor(id / R), id % R);
 
   // Checkpoint directory.
   const statuses = new Uint8Array(total);
@@ -548,8 +606,8 @@ export async function runMonteCarlo(opts: MonteCarloOptions): Promise<RunSummary
           cachedScenario = applyPoint(opts.scenario, point, sweep);
           cachedPoint = p;
         }
-        const seed = deriveSeed(base, point.values, r);
-        const job: RunJob = { scenario: cachedScenario, seed, point: p, replicate: r };
+        const seed = seedAt(p, r);
+        const job: RunJob = { scenario: cachedScenario, seed, point: p, replicate: r, ...(tables ? { tables } : {}) };
         const task = ex.run({ module: jobHref, job, runsDir, indexColumns }).then((res) => {
           if (res.ok) {
             statuses[id] = RUN_OK;
@@ -568,7 +626,7 @@ export async function runMonteCarlo(opts: MonteCarloOptions): Promise<RunSummary
           const failure: RunFailure = { point: p, replicate: r, seed, values: point.values, where, error: res.error };
           failures.set(id, failure);
           progress.tick();
-          log(`run failed: point ${p} (${where}), replicate ${r}, seed ${seed}: ${res.error}`);
+          log(`run failed: point ${p} (${where}), replicate ${r}, seed ${seed} [${reproduce(sweep, point, seed)}]: ${oneLine(res.error)}`);
           if (opts.failFast) stop();
         });
         inflight.add(task);
@@ -615,7 +673,9 @@ export async function runMonteCarlo(opts: MonteCarloOptions): Promise<RunSummary
       const staged = await writeManifest({ ...manifestBase, status: 'failed', outputs: [] });
       commitStaged([staged]);
       const s = summaryOf(['manifest.json']);
-      const shown = s.failures.slice(0, 20).map((f) => `  point ${f.point} (${f.where}), replicate ${f.replicate}, seed ${f.seed}: ${f.error}`);
+      const shown = s.failures
+        .slice(0, 20)
+        .map((f) => `  point ${f.point} (${f.where}), replicate ${f.replicate}, seed ${f.seed} [${reproduce(sweep, pointAt(sweep, f.point), f.seed)}]: ${oneLine(f.error)}`);
       if (s.failures.length > 20) shown.push(`  … and ${s.failures.length - 20} more (see ${manifestPath})`);
       const pendingNote = s.pending > 0 ? `; ${s.pending} runs not started (fail-fast)` : '';
       throw new SweepFailedError(
@@ -633,7 +693,7 @@ export async function runMonteCarlo(opts: MonteCarloOptions): Promise<RunSummary
         replicates: R,
         indexColumns,
         summary: opts.summary ?? true,
-        expectedSeed: (p, r) => deriveSeed(base, pointAt(sweep, p).values, r),
+        expectedSeed: seedAt,
         shouldStop: () => stopped,
       });
     } catch (e) {
@@ -647,14 +707,41 @@ export async function runMonteCarlo(opts: MonteCarloOptions): Promise<RunSummary
       }
       throw e;
     }
-    const outputs = [...staged.map((f) => f.name), 'manifest.json'];
+    let extra: Record<string, unknown> | undefined;
+    const finishDir = join(out, `.finish-${process.pid}`);
     try {
-      staged.push(await writeManifest({ ...manifestBase, status: 'ok', outputs }));
+      if (opts.finish) {
+        rmSync(finishDir, { recursive: true, force: true });
+        mkdirSync(finishDir);
+        const runs: FinishContext['runs'] = [];
+        for (let id = 0; id < total; id++) {
+          const h = readPartHeader(join(runsDir, partFileName(Math.floor(id / R), id % R)));
+          runs.push({ point: h.point, replicate: h.replicate, seed: h.seed, metrics: Object.fromEntries(Object.entries(h.metrics).map(([k, v]) => [k, Number(v)])) });
+        }
+        extra = (await opts.finish({ dir: finishDir, out, runsDir, runs })) ?? undefined;
+        if (interrupted) {
+          throw new SweepInterruptedError(
+            `interrupted by ${interrupted} while writing the outputs: all ${total} runs are kept in ${runsDir}; to continue, ${resumeHint}`,
+            interrupted,
+            interrupted === 'SIGTERM' ? 143 : 130,
+            summaryOf([]),
+          );
+        }
+        for (const name of readdirSync(finishDir).sort()) {
+          if (name === 'manifest.json' || staged.some((f) => f.name === name)) continue;
+          staged.push({ name, tmp: join(finishDir, name), final: join(out, name) });
+        }
+      }
+      const outputs = [...staged.map((f) => f.name), 'manifest.json'];
+      staged.push(await writeManifest({ ...manifestBase, status: 'ok', outputs, extra }));
+      commitStaged(staged);
     } catch (e) {
       discardStaged(staged);
       throw e;
+    } finally {
+      rmSync(finishDir, { recursive: true, force: true });
     }
-    commitStaged(staged);
+    const outputs = staged.map((f) => f.name);
     if (!opts.keepParts) rmSync(runsDir, { recursive: true, force: true });
     return summaryOf(outputs);
   } finally {

@@ -153,7 +153,9 @@ describe('runMonteCarlo', () => {
         error: `fixture failure (seed ${seed})`,
       },
     ]);
-    expect(f.message).toContain(`point 4 (fixture.mu=10, fixture.sigma=1.5), replicate 1, seed ${seed}: fixture failure`);
+    expect(f.message).toContain(
+      `point 4 (fixture.mu=10, fixture.sigma=1.5), replicate 1, seed ${seed} [alone: run <scenario> --set fixture.mu=10 --set fixture.sigma=1.5 --run-seed ${seed}]: fixture failure`,
+    );
     expect(f.summary.ran).toBe(17);
     // No CSV outputs, the manifest lists the failure, the finished runs are kept.
     expect(Object.keys(csvFiles(d))).toEqual([]);
