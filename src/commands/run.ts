@@ -1,7 +1,8 @@
 // `run` and `figures`: load a scenario of either kind, apply the command line, run it into its output
 // directory (locked, overwrite checked), and return a report. The CLI prints it.
 
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { jsonText as json, writeFileAtomic as writeAtomic } from '../io/files.js';
 import { join } from 'node:path';
 import { InputError } from '../scenario/errors.js';
 import { readScenarioFile, scenarioFromObject, setRawPath } from '../scenario/load.js';
@@ -55,15 +56,6 @@ export interface ScenarioRunReport {
 /** The scenarios `figures` runs, in order. */
 export const FIGURE_SCENARIOS = ['figure2-3.yaml', 'figure4.yaml'].map((f) => join(projectRoot(), 'scenarios', f));
 
-const json = (v: unknown): string =>
-  JSON.stringify(v, (_k, x) => (typeof x === 'number' && !Number.isFinite(x) ? null : x), 2) + '\n';
-
-/** Writes a file under a temporary name, then renames it into place. */
-function writeAtomic(path: string, text: string): void {
-  const tmp = `${path}.${process.pid}.partial`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-}
 
 /** The identity of an agents run (what must match for an overwrite without --force). */
 function agentsIdentity(s: Scenario): string {
@@ -135,7 +127,16 @@ async function runTokenomicsFile(file: string, raw: Record<string, unknown>, o: 
   const lock = lockOutputDir(outDir);
   try {
     prepareOutputDir(outDir, { identity, resume: false, force: o.force || o.resume });
-    const res = await runTokenomicsScenario(doc, { outDir, profile, figures: o.figures });
+    let res: Awaited<ReturnType<typeof runTokenomicsScenario>>;
+    try {
+      res = await runTokenomicsScenario(doc, { outDir, profile, figures: o.figures });
+    } catch (e) {
+      const m = /^figure4Claims: no run of setup "(.*)"$/.exec((e as Error).message ?? '');
+      if (m) {
+        throw new InputError(`${file}: tokenomics.setups: the Figure 4 claims need a setup named '${m[1]}' (this version judges them on the shipped setup names; see scenarios/figure4.yaml)`);
+      }
+      throw e;
+    }
     // The identity and the list of outputs, for the next run's overwrite check.
     const manifestPath = join(outDir, 'manifest.json');
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, unknown>;
@@ -187,7 +188,17 @@ export async function runAgentsScenario(s: Scenario, opts: AgentsRunOptions): Pr
         seeds,
         ctx.runs.map((x) => x.metrics),
       );
-      if (opts.figures !== false) await drawAgentsFigures(s, ctx.dir, ctx.runsDir, seeds);
+      if (opts.figures !== false) {
+        try {
+          await drawAgentsFigures(s, ctx.dir, ctx.runsDir, seeds);
+        } catch (e) {
+          if (e instanceof InputError || (e as { exitCode?: unknown }).exitCode !== undefined || typeof (e as NodeJS.ErrnoException).code === 'string') throw e;
+          // The runs are fine, the figures cannot be drawn for this scenario (e.g. --set N_i=1).
+          throw new InputError(
+            `figures: cannot draw Figures 2–3 for scenario '${s.name}' (${(e as Error).message}); the runs are kept in ${ctx.runsDir}: add --no-figures --resume to finish without figures`,
+          );
+        }
+      }
       writeAtomic(join(ctx.dir, 'summary.json'), json(summary));
       return {
         ...toolInfo(),

@@ -17,10 +17,11 @@
 // Files are written under temporary names and only renamed into place by `commitStaged` once everything
 // is written.
 
-import { closeSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
+import { writeAll, writeFailure } from '../io/files.js';
 import { basename, dirname, join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { mean, quantileSorted, sampleStandardDeviation } from 'simple-statistics';
+import { distribution } from '../stats/summary.js';
 import { pointAt, pointCount, type Sweep } from './grid.js';
 import { isHiddenTable } from './types.js';
 import { PartDamagedError, cellText, csvRows, openPart, partFileName, readSection, type OpenPart, type PartTableInfo } from './part.js';
@@ -68,12 +69,19 @@ class StagedOutput {
   constructor(final: string) {
     const tmp = join(dirname(final), `.${basename(final)}.${process.pid}.partial`);
     this.staged = { name: basename(final), tmp, final };
-    this.fd = openSync(tmp, 'w');
+    try {
+      this.fd = openSync(tmp, 'w');
+    } catch (e) {
+      throw writeFailure(final, e);
+    }
   }
 
   write(buf: Uint8Array, length = buf.length): void {
-    let off = 0;
-    while (off < length) off += writeSync(this.fd!, buf, off, length - off);
+    try {
+      writeAll(this.fd!, buf, length);
+    } catch (e) {
+      throw writeFailure(this.staged.final, e);
+    }
   }
 
   writeText(text: string): void {
@@ -88,18 +96,11 @@ class StagedOutput {
   }
 }
 
-/** Statistics of one metric over replicates (NaN values are left out); NaN where undefined. */
+/** Statistics of one metric over replicates (src/stats/summary.ts: values that are not finite are left
+ *  out; std of one value is 0); NaN where undefined. */
 export function metricStats(values: number[]): number[] {
-  const xs = values.filter((x) => !Number.isNaN(x));
-  if (xs.length === 0) return METRIC_STATS.map(() => NaN);
-  const sorted = [...xs].sort((a, b) => a - b);
-  return [
-    mean(xs),
-    xs.length >= 2 ? sampleStandardDeviation(xs) : NaN,
-    quantileSorted(sorted, 0.5),
-    quantileSorted(sorted, 0.1),
-    quantileSorted(sorted, 0.9),
-  ];
+  const d = distribution(values);
+  return [d.mean, d.std, d.median, d.p10, d.p90];
 }
 
 interface TableLayout {
@@ -304,7 +305,13 @@ export async function assembleOutputs(o: AssembleOptions): Promise<StagedFile[]>
 
 /** Renames the staged files into place, in order. */
 export function commitStaged(files: readonly StagedFile[]): void {
-  for (const f of files) renameSync(f.tmp, f.final);
+  for (const f of files) {
+    try {
+      renameSync(f.tmp, f.final);
+    } catch (e) {
+      throw writeFailure(f.final, e);
+    }
+  }
 }
 
 export function discardStaged(files: readonly StagedFile[]): void {

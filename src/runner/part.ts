@@ -29,7 +29,8 @@ import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { parse as parseStream } from 'csv-parse';
 import { parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
+import { cellText, csvField, csvLine, csvRows } from '../io/csv.js';
+import { writeAll } from '../io/files.js';
 import type { RunCell, TableWriter } from './types.js';
 
 export const PART_VERSION = 3;
@@ -95,45 +96,8 @@ export function partFileName(point: number, replicate: number): string {
   return `p${point}-r${replicate}.ndjson`;
 }
 
-/** Text of one cell: numbers String(x), NaN / null / undefined → '', strings as is, booleans 'true'/'false'. */
-export function cellText(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'number') return Number.isNaN(v) ? '' : String(v);
-  if (typeof v === 'string') return v;
-  if (typeof v === 'boolean') return v ? 'true' : 'false';
-  throw new TypeError(`cell of type ${typeof v} (expected number, string or null)`);
-}
-
-/** CSV text of rows of cell texts (csv-stringify, default options): every row ending in "\n". Used for
- *  header lines, summary.csv and the column-union slow path. */
-export function csvRows(rows: readonly (readonly string[])[]): string {
-  return rows.length === 0 ? '' : stringify(rows as string[][], { eof: true });
-}
-
-const NEEDS_QUOTES = /[",\n\r]/;
-
-/** A cell text as csv-stringify writes it with its default options (delimiter ',', quote and escape '"',
- *  record delimiter "\n"): quoted, with its quotes doubled, when it contains a comma, a quote, "\n" or
- *  "\r"; as is otherwise (the empty string included). */
-export function csvField(text: string): string {
-  return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-/**
- * One row as CSV text ending in "\n", `prefix` (e.g. the index cells "3,1,") first: the same bytes as
- * csv-stringify's (`csvRows`) on the rows' `cellText`s, four times faster — this is the workers' hot path
- * (the equivalence is checked in test/runner/part.test.ts). Throws on a cell of a bad type.
- */
-export function csvLine(row: readonly unknown[], prefix = ''): string {
-  let line = prefix;
-  for (let j = 0; j < row.length; j++) {
-    const v = row[j];
-    // Numbers (nearly every cell) never need quotes: String(x) is digits, '.', 'e', '+', '-', Infinity.
-    const t = typeof v === 'number' ? (v !== v ? '' : String(v)) : csvField(cellText(v));
-    line += j === 0 ? t : `,${t}`;
-  }
-  return `${line}\n`;
-}
+// The CSV text of the sections is src/io/csv.ts's (re-exported for the runner's callers).
+export { cellText, csvField, csvLine, csvRows };
 
 function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -177,11 +141,6 @@ function metricTexts(metrics: unknown): Record<string, string> {
     else throw new Error(`runJob result: metric ${k} is ${typeof v}, expected a number`);
   }
   return out;
-}
-
-function writeAll(fd: number, buf: Uint8Array, length = buf.length): void {
-  let off = 0;
-  while (off < length) off += writeSync(fd, buf, off, length - off);
 }
 
 /** Where one table's CSV text goes while the job runs: memory (chunks) or a spill file. */

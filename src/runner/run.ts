@@ -22,6 +22,8 @@ import { once } from 'node:events';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../scenario/errors.js';
+import { packageInfo } from '../scenario/paths.js';
+import { jsonText, writeFileAtomic } from '../io/files.js';
 import { assembleOutputs, AssemblyStopped, commitStaged, discardStaged, type StagedFile } from './assemble.js';
 import { describePoint, pointAt, pointCount, type GridPoint, type GridValue, type Sweep } from './grid.js';
 import { PartDamagedError, partFileName, readPartHeader, removeStaleTemps, verifyPart } from './part.js';
@@ -184,25 +186,9 @@ const RUN_PENDING = 0;
 const RUN_OK = 1;
 const RUN_FAILED = 2;
 
-let cachedVersion: string | undefined;
-/** `version` of the nearest package.json above this module. */
+/** The tool's version (package.json). */
 export function toolVersion(): string {
-  if (cachedVersion !== undefined) return cachedVersion;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const f = join(dir, 'package.json');
-    if (existsSync(f)) {
-      try {
-        cachedVersion = String((JSON.parse(readFileSync(f, 'utf8')) as { version?: unknown }).version ?? 'unknown');
-      } catch {
-        cachedVersion = 'unknown';
-      }
-      return cachedVersion;
-    }
-    const up = dirname(dir);
-    if (up === dir) return (cachedVersion = 'unknown');
-    dir = up;
-  }
+  return packageInfo().version;
 }
 
 function isPlainObject(x: unknown): x is Record<string, unknown> {
@@ -277,12 +263,6 @@ export function diffDefinitions(saved: SweepDefinition, cur: SweepDefinition): s
   scenarioDiffs(saved.scenario, cur.scenario, '', sd, 5);
   d.push(...sd);
   return d;
-}
-
-function writeJsonAtomic(path: string, value: unknown): void {
-  const tmp = join(dirname(path), `.${process.pid}.${Date.now()}.json.tmp`);
-  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
-  renameSync(tmp, path);
 }
 
 function readJson(path: string): unknown {
@@ -516,7 +496,7 @@ export async function runMonteCarlo(opts: MonteCarloOptions): Promise<RunSummary
     }
     rmSync(runsDir, { recursive: true, force: true });
     mkdirSync(runsDir, { recursive: true });
-    writeJsonAtomic(checkpointPath, { tool: 'allora-sim', version: toolVersion(), sweep: definition } satisfies Checkpoint);
+    writeFileAtomic(checkpointPath, jsonText({ tool: 'allora-sim', version: toolVersion(), sweep: definition } satisfies Checkpoint));
   }
 
   // Interruption.
@@ -616,7 +596,7 @@ export async function runMonteCarlo(opts: MonteCarloOptions): Promise<RunSummary
             return;
           }
           if (res.writeFailed) {
-            fatal ??= new Error(`${runsDir}: cannot write the part file of run (point ${p}, replicate ${r}): ${res.error}`);
+            fatal ??= Object.assign(new Error(`${runsDir}: cannot write the part file of run (point ${p}, replicate ${r}): ${oneLine(res.error)}`), { exitCode: 1 });
             stop();
             return;
           }
