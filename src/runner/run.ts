@@ -392,12 +392,12 @@ export async function runMonteCarlo(opts: MonteCarloOptions): Promise<RunSummary
   const jobHref = toModuleHref(
     opts.runJobModule ?? jobModuleFor(opts.kind ?? 'agents', workerFile === undefined ? undefined : new URL(toModuleHref(workerFile))),
   );
+  // Validate every point's scenario up front.
+  for (let p = 0; p < P; p++) applyPoint(opts.scenario, pointAt(sweep, p), sweep);
   if (jobHref.startsWith('file:') && !existsSync(fileURLToPath(jobHref))) {
     throw new Error(`job module not found: ${fileURLToPath(jobHref)} (build the project first: npm run build)`);
   }
 
-  // Validate every point's scenario up front.
-  for (let p = 0; p < P; p++) applyPoint(opts.scenario, pointAt(sweep, p), sweep);
 
   const definition: SweepDefinition = jsonClone({
     seed: base,
