@@ -1,7 +1,7 @@
-// `allora-sim check`: parse, call, print. The logic is src/runner/check.ts, the report src/output/check-report.ts.
+// `allora-sim check`: parse, call, print. The logic is src/commands/check.ts, the report src/output/check-report.ts.
 import type { Command } from 'commander';
 import { InputError } from '../scenario/errors.js';
-import { CHECK_SEED_OFFSET, DEFAULT_CHECK_SEEDS, DEFAULT_Z, runCheck, updateBaseline, writeFileAtomic } from '../runner/check.js';
+import { CHECK_SEED_OFFSET, DEFAULT_CHECK_SEEDS, DEFAULT_Z, runCheck, updateBaseline, writeFileAtomic } from '../commands/check.js';
 import { CHECK_FORMATS, formatCheckReport, formatCheckText, formatUpdateText, type CheckFormat } from '../output/check-report.js';
 import { collect, positiveInt } from './options.js';
 import { clampThreads } from '../commands/limits.js';

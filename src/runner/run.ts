@@ -1,5 +1,8 @@
 // The Monte Carlo runner: runs a scenario over grid points × replicates on a worker pool, checkpoints every
-// finished run to a part file, and assembles the final CSVs, summary.csv and manifest.json.
+// finished run to a part file, and assembles the final CSVs, summary.csv, metrics.csv and manifest.json.
+// Its pieces: definition.ts (what a resume must match), checkpoint.ts (resume / fresh start), pool.ts and
+// execute.ts (threads, one job → one part file), part.ts (the part format), assemble.ts (final files),
+// manifest.ts; this file schedules the runs, handles interrupts and failures, and commits the outputs.
 //
 // On-disk layout of <out>:
 //   .runs/sweep.json                  the sweep definition (checkpoint identity; compared on resume)
@@ -16,20 +19,21 @@
 // always assembled in that order, so they are byte-identical for any thread count, executor, or
 // interruption and resume.
 
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, renameSync } from 'node:fs';
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../scenario/errors.js';
 import { packageInfo } from '../scenario/paths.js';
-import { jsonText, writeFileAtomic } from '../io/files.js';
 import { assembleOutputs, AssemblyStopped, commitStaged, discardStaged, type StagedFile } from './assemble.js';
 import { describePoint, pointAt, pointCount, type GridPoint, type GridValue, type Sweep } from './grid.js';
-import { PartDamagedError, partFileName, readPartHeader, removeStaleTemps, verifyPart } from './part.js';
+import { partFileName, readPartHeader } from './part.js';
 import { createExecutor, defaultThreads, defaultWorkerFile, jobModuleFor, toModuleHref, type Executor, type JobKind } from './pool.js';
 import { createProgress, type ProgressMode } from './progress.js';
-import { SEED_RULE, canonicalJson, checkBaseSeed, deriveSeed } from './seeds.js';
+import { checkBaseSeed, deriveSeed } from './seeds.js';
+import { diffDefinitions, jsonClone, setPointValues, type SweepDefinition } from './definition.js';
+import { RUN_FAILED, RUN_OK, RUN_PENDING, writeManifest } from './manifest.js';
+import { openCheckpoint } from './checkpoint.js';
+export { diffDefinitions, setPointValues, type SweepDefinition };
 import type { RunJob } from './types.js';
 
 export interface MonteCarloOptions {
@@ -162,186 +166,12 @@ export class SweepInterruptedError extends Error {
   }
 }
 
-/** The part of the sweep that must match for a resume. */
-export interface SweepDefinition {
-  seed: number;
-  mode: Sweep['mode'];
-  axes: { name: string; key: string; values: GridValue[] }[];
-  points: number;
-  replicates: number;
-  scenario: unknown;
-  /** Tables the jobs write (null: every table). */
-  tables?: string[] | null;
-  /** The run seed given instead of the derived one (`--run-seed`). */
-  runSeed?: number;
-}
-
-interface Checkpoint {
-  tool: string;
-  version: string;
-  sweep: SweepDefinition;
-}
-
-const RUN_PENDING = 0;
-const RUN_OK = 1;
-const RUN_FAILED = 2;
 
 /** The tool's version (package.json). */
 export function toolVersion(): string {
   return packageInfo().version;
 }
 
-function isPlainObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
-/** Default `applyPoint`: deep copy, then set each dotted key. */
-export function setPointValues(scenario: unknown, point: GridPoint, sweep: Sweep): unknown {
-  const keys = Object.keys(point.values);
-  if (keys.length === 0) return scenario;
-  if (!isPlainObject(scenario)) throw new InputError('--grid: the scenario is not a mapping, cannot set keys in it');
-  const copy = structuredClone(scenario);
-  for (const key of keys) {
-    const segs = key.split('.');
-    let o: Record<string, unknown> = copy;
-    for (let i = 0; i < segs.length - 1; i++) {
-      const next = o[segs[i]];
-      if (next === undefined || next === null) o[segs[i]] = {};
-      else if (!isPlainObject(next)) {
-        const name = sweep.axes.find((a) => a.key === key)?.name ?? key;
-        throw new InputError(`--grid ${name}: '${segs.slice(0, i + 1).join('.')}' is not a mapping in the scenario`);
-      }
-      o = o[segs[i]] as Record<string, unknown>;
-    }
-    o[segs[segs.length - 1]] = point.values[key];
-  }
-  return copy;
-}
-
-function jsonClone<T>(x: T): T {
-  return x === undefined ? x : (JSON.parse(JSON.stringify(x)) as T);
-}
-
-function short(v: unknown): string {
-  const s = canonicalJson(v);
-  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
-}
-
-function scenarioDiffs(a: unknown, b: unknown, path: string, out: string[], limit: number): void {
-  if (out.length >= limit) return;
-  if (isPlainObject(a) && isPlainObject(b)) {
-    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-    for (const k of keys) scenarioDiffs(a[k], b[k], path ? `${path}.${k}` : k, out, limit);
-    return;
-  }
-  if (canonicalJson(a) !== canonicalJson(b)) {
-    out.push(`scenario ${path || '(root)'}: ${a === undefined ? '(absent)' : short(a)} in the checkpoint, ${b === undefined ? '(absent)' : short(b)} now`);
-  }
-}
-
-/** What differs between a saved and a current sweep definition (empty when they match). */
-export function diffDefinitions(saved: SweepDefinition, cur: SweepDefinition): string[] {
-  const d: string[] = [];
-  if (saved.seed !== cur.seed) d.push(`seed: ${saved.seed} in the checkpoint, ${cur.seed} now`);
-  if (saved.runSeed !== cur.runSeed) d.push(`run seed: ${saved.runSeed ?? '(derived)'} in the checkpoint, ${cur.runSeed ?? '(derived)'} now`);
-  if (saved.replicates !== cur.replicates) d.push(`replicates: ${saved.replicates} in the checkpoint, ${cur.replicates} now`);
-  if (saved.mode !== cur.mode) d.push(`sweep mode: ${saved.mode} in the checkpoint, ${cur.mode} now`);
-  const tablesText = (t: string[] | null | undefined) => (t ? `[${t.join(', ')}]` : 'all');
-  if (tablesText(saved.tables) !== tablesText(cur.tables)) d.push(`tables: ${tablesText(saved.tables)} in the checkpoint, ${tablesText(cur.tables)} now`);
-  const sa = saved.axes ?? [];
-  const ca = cur.axes;
-  if (sa.length !== ca.length || sa.some((a, i) => a.key !== ca[i].key)) {
-    d.push(`grid keys: [${sa.map((a) => a.key).join(', ')}] in the checkpoint, [${ca.map((a) => a.key).join(', ')}] now`);
-  } else {
-    sa.forEach((a, i) => {
-      if (canonicalJson(a.values) !== canonicalJson(ca[i].values)) {
-        d.push(`grid ${ca[i].name} values: ${short(a.values)} in the checkpoint, ${short(ca[i].values)} now`);
-      }
-    });
-  }
-  const sd: string[] = [];
-  scenarioDiffs(saved.scenario, cur.scenario, '', sd, 5);
-  d.push(...sd);
-  return d;
-}
-
-function readJson(path: string): unknown {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as unknown;
-  } catch (e) {
-    throw new InputError(`${path}: unreadable (${(e as Error).message}); start afresh without resume`);
-  }
-}
-
-interface ManifestInput {
-  path: string;
-  definition: SweepDefinition;
-  status: 'ok' | 'failed';
-  started: Date;
-  indexColumns: boolean;
-  threads: number;
-  jobModule: string;
-  outputs: string[];
-  statuses: Uint8Array;
-  resumed: number;
-  failures: Map<number, RunFailure>;
-  seedOf: (id: number) => number;
-  /** Fields added by the caller (`finish`); they may not replace the runner's own. */
-  extra?: Record<string, unknown>;
-}
-
-/** Streams manifest.json to a temporary file; returns it staged for the final rename. */
-async function writeManifest(m: ManifestInput): Promise<StagedFile> {
-  const R = m.definition.replicates;
-  const total = m.statuses.length;
-  let ok = 0;
-  let failed = 0;
-  for (const s of m.statuses) {
-    if (s === RUN_OK) ok++;
-    else if (s === RUN_FAILED) failed++;
-  }
-  const runnerHead = {
-    tool: 'allora-sim',
-    version: toolVersion(),
-    status: m.status,
-    started: m.started.toISOString(),
-    finished: new Date().toISOString(),
-    sweep: m.definition,
-    seedRule: SEED_RULE,
-    runOrder: 'point-major: run id = point * replicates + replicate',
-    indexColumns: m.indexColumns,
-    threads: m.threads,
-    jobModule: m.jobModule,
-    outputs: m.outputs,
-    counts: { total, ok, failed, pending: total - ok - failed, resumed: m.resumed },
-  };
-  const head: Record<string, unknown> = { ...(m.extra ?? {}), ...runnerHead };
-  const tmp = join(dirname(m.path), `.manifest.json.${process.pid}.partial`);
-  const out = createWriteStream(tmp);
-  const failedWrite = new Promise<never>((_, reject) => out.on('error', reject));
-  failedWrite.catch(() => undefined);
-  const write = async (s: string) => {
-    if (!out.write(s)) await Promise.race([once(out, 'drain'), failedWrite]);
-  };
-  const headText = JSON.stringify(head, null, 2);
-  await write(`${headText.slice(0, headText.lastIndexOf('}')).trimEnd()},\n  "runs": [`);
-  for (let id = 0; id < total; id++) {
-    const s = m.statuses[id];
-    const run: Record<string, unknown> = {
-      point: Math.floor(id / R),
-      replicate: id % R,
-      seed: m.seedOf(id),
-      status: s === RUN_OK ? 'ok' : s === RUN_FAILED ? 'failed' : 'pending',
-    };
-    const f = m.failures.get(id);
-    if (f) run.error = f.error;
-    await write(`${id === 0 ? '' : ','}\n    ${JSON.stringify(run)}`);
-  }
-  await write(`${total > 0 ? '\n  ' : ''}]\n}\n`);
-  out.end();
-  await Promise.race([once(out, 'finish'), failedWrite]);
-  return { name: 'manifest.json', tmp, final: m.path };
-}
 
 /** How to run one failed run alone: `run` with the point's values and its seed. */
 function reproduce(sweep: Sweep, point: GridPoint, seed: number): string {
@@ -412,92 +242,14 @@ export async function runMonteCarlo(opts: MonteCarloOptions): Promise<RunSummary
   const seedAt = (p: number, r: number): number => fixedSeed ?? deriveSeed(base, pointAt(sweep, p).values, r);
   const seedOf = (id: number): number => seedAt(Math.floor(id / R), id % R);
 
-  // Checkpoint directory.
-  const statuses = new Uint8Array(total);
-  let skipped = 0;
-  const checkpointPath = join(runsDir, 'sweep.json');
+  // Checkpoint directory (checkpoint.ts): resume state, or a fresh .runs/.
   const manifestPath = join(out, 'manifest.json');
-  try {
-    mkdirSync(out, { recursive: true });
-  } catch (e) {
-    throw new InputError(`${out}: cannot create the output directory (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  const cp = openCheckpoint({ out, runsDir, definition, resume: opts.resume ?? false, total, R, seedOf, log, indexColumns, summary: opts.summary ?? true });
+  if ('complete' in cp) {
+    return { out, points: P, replicates: R, total, ran: 0, skipped: total, failures: [], pending: 0, outputs: cp.complete, elapsedMs: Date.now() - t0 };
   }
-  let resuming = false;
-  if (opts.resume) {
-    if (existsSync(checkpointPath)) {
-      const saved = readJson(checkpointPath) as Checkpoint;
-      const diffs = diffDefinitions(saved.sweep, definition);
-      if (diffs.length > 0) {
-        throw new InputError(
-          `${runsDir}: cannot resume, the sweep definition differs from the checkpoint's: ${diffs.join('; ')} (run without resume to start afresh, or use another output directory)`,
-        );
-      }
-      resuming = true;
-    } else if (existsSync(runsDir) && readdirSync(runsDir).some((n) => n.endsWith('.ndjson'))) {
-      throw new InputError(`${runsDir}: has part files but no sweep.json; cannot tell which sweep they belong to (delete ${runsDir} to start afresh)`);
-    } else if (existsSync(manifestPath)) {
-      const m = readJson(manifestPath) as { status?: string; sweep?: SweepDefinition; outputs?: string[]; indexColumns?: boolean };
-      if (m.sweep) {
-        const diffs = diffDefinitions(m.sweep, definition);
-        if (diffs.length > 0) {
-          throw new InputError(
-            `${manifestPath}: cannot resume, the sweep definition differs from the manifest's: ${diffs.join('; ')} (run without resume to start afresh, or use another output directory)`,
-          );
-        }
-        const complete =
-          m.status === 'ok' &&
-          m.indexColumns === indexColumns &&
-          (m.outputs ?? []).includes('summary.csv') === (opts.summary ?? true) &&
-          (m.outputs ?? []).every((f) => existsSync(join(out, f)));
-        if (complete) {
-          log(`${out}: the sweep is already complete (manifest.json); nothing to do`);
-          return {
-            out,
-            points: P,
-            replicates: R,
-            total,
-            ran: 0,
-            skipped: total,
-            failures: [],
-            pending: 0,
-            outputs: m.outputs ?? [],
-            elapsedMs: Date.now() - t0,
-          };
-        }
-      }
-      log(`${out}: no checkpoint to resume from; starting the sweep afresh`);
-    }
-  }
-  if (resuming) {
-    removeStaleTemps(runsDir);
-    const present = new Set(readdirSync(runsDir));
-    for (let id = 0; id < total; id++) {
-      const p = Math.floor(id / R);
-      const r = id % R;
-      const name = partFileName(p, r);
-      if (!present.has(name)) continue;
-      // Every kept part is checked whole (checksums, run identity); a damaged one is run again.
-      try {
-        verifyPart(join(runsDir, name), { point: p, replicate: r, seed: seedOf(id) });
-      } catch (e) {
-        if (!(e instanceof PartDamagedError)) throw e;
-        log(`note: ${e.path}: ${e.reason}; running it again`);
-        rmSync(e.path, { force: true });
-        continue;
-      }
-      statuses[id] = RUN_OK;
-      skipped++;
-    }
-    log(`resuming: ${skipped} of ${total} runs already done`);
-  } else {
-    if (existsSync(runsDir)) {
-      const old = readdirSync(runsDir).filter((n) => n.endsWith('.ndjson')).length;
-      if (old > 0) log(`${runsDir}: discarding ${old} finished runs of an earlier sweep (pass resume to continue it instead)`);
-    }
-    rmSync(runsDir, { recursive: true, force: true });
-    mkdirSync(runsDir, { recursive: true });
-    writeFileAtomic(checkpointPath, jsonText({ tool: 'allora-sim', version: toolVersion(), sweep: definition } satisfies Checkpoint));
-  }
+  const statuses = cp.statuses;
+  const skipped = cp.skipped;
 
   // Interruption.
   let stopped = false;
