@@ -1,7 +1,7 @@
 // `allora-sim check`: parse, call, print. The logic is src/commands/check.ts, the report src/output/check-report.ts.
 import type { Command } from 'commander';
 import { InputError } from '../scenario/errors.js';
-import { CHECK_SEED_OFFSET, DEFAULT_CHECK_SEEDS, DEFAULT_Z, runCheck, updateBaseline, writeFileAtomic } from '../commands/check.js';
+import { CHECK_SEED_OFFSET, DEFAULT_CHECK_SEEDS, DEFAULT_Z } from '../output/check-types.js';
 import { CHECK_FORMATS, formatCheckReport, formatCheckText, formatUpdateText, type CheckFormat } from '../output/check-report.js';
 import { collect, positiveInt } from './options.js';
 import { clampThreads } from '../commands/limits.js';
@@ -72,6 +72,8 @@ export function registerCheck(program: Command): void {
         threads: clampThreads(o.threads, (l) => void process.stderr.write(`${l}\n`)),
         progress: o.quiet ? ('quiet' as const) : ('auto' as const),
       };
+      // Loaded here, not at start-up (the command pulls in the simulator and the schema validator).
+      const { runCheck, updateBaseline, writeFileAtomic } = await import('../commands/check.js');
       if (o.update) {
         const u = await updateBaseline(file, opts);
         process.stdout.write(formatUpdateText(u));

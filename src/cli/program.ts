@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { toolInfo } from '../output/run-dir.js';
+import { packageInfo } from '../scenario/paths.js';
 import { registerCheck } from './check.js';
 import { registerReplay } from './replay.js';
 import { registerRun } from './run.js';
@@ -13,7 +13,7 @@ export function buildProgram(): Command {
   program
     .name('allora-sim')
     .description('Agent-based Monte Carlo simulator of the Allora network mechanism (whitepaper §3–§5).')
-    .version(toolInfo().version)
+    .version(packageInfo().version)
     // Usage errors are thrown (src/cli/errors.ts prints one line and exits 2), not printed by commander.
     .exitOverride()
     .configureOutput({ outputError: () => undefined })

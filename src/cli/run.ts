@@ -1,6 +1,6 @@
 // `allora-sim run` and `allora-sim figures`: parse, call, print. The policy is src/commands/run.ts.
 import type { Command } from 'commander';
-import { runScenarioFile, FIGURE_SCENARIOS, type ScenarioRunOptions } from '../commands/run.js';
+import type { ScenarioRunOptions } from '../commands/run.js';
 import { clampThreads } from '../commands/limits.js';
 import { aliasHelp } from '../scenario/keys.js';
 import { FORCE_OPTION, TABLES_OPTION, collect, positiveInt, runSeed } from './options.js';
@@ -35,6 +35,7 @@ export function registerRun(program: Command): void {
       `\nShort keys for --set:\n${aliasHelp()}\n\nExit codes: 0 done, 1 a run failed, 2 bad input, 130/143 interrupted (resume with --resume).`,
     )
     .action(async (file: string, o: RunFlags) => {
+      const { runScenarioFile } = await import('../commands/run.js');
       const res = await runScenarioFile(file, toRunOptions(o));
       process.stdout.write(res.report + '\n');
     });
@@ -51,6 +52,7 @@ export function registerRun(program: Command): void {
     .option('--quiet', 'no progress output')
     .option(...FORCE_OPTION)
     .action(async (o: RunFlags) => {
+      const { runScenarioFile, FIGURE_SCENARIOS } = await import('../commands/run.js');
       for (const f of FIGURE_SCENARIOS) {
         const res = await runScenarioFile(f, { ...toRunOptions({ ...o, output: undefined }), outRoot: o.output ?? 'output' });
         process.stdout.write(res.report + '\n');

@@ -1,6 +1,5 @@
 // `allora-sim sweep`: parse, call, print. The policy is src/commands/sweep.ts.
 import type { Command } from 'commander';
-import { runSweepCommand } from '../commands/sweep.js';
 import { clampThreads } from '../commands/limits.js';
 import { aliasHelp } from '../scenario/keys.js';
 import { FORCE_OPTION, TABLES_OPTION, collect, positiveInt } from './options.js';
@@ -39,6 +38,7 @@ export function registerSweep(program: Command): void {
     )
     .action(async (file: string, o: SweepFlags) => {
       const note = (l: string) => void process.stderr.write(`${l}\n`);
+      const { runSweepCommand } = await import('../commands/sweep.js');
       const res = await runSweepCommand(file, {
         profile: o.profile,
         set: o.set,

@@ -33,9 +33,9 @@
 // `check` reruns the baseline's seed once and the band is the float floor alone.
 
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { InputError } from '../scenario/errors.js';
 import { readScenarioFile, scenarioFromObject, setRawPath } from '../scenario/load.js';
@@ -51,21 +51,13 @@ import { runReplicates } from '../runner/agents-run.js';
 import { baseSeed, canonicalJson } from '../runner/seeds.js';
 import { setupRng } from '../runner/tokenomics-run.js';
 import type { ProgressMode } from '../runner/progress.js';
-import { BASELINE_FORMAT, BASELINE_VERSION, type Baseline, type CheckReport, type MetricBaseline, type MetricResult, type MetricStats, type ScenarioKindName, type Tolerance, type UpdateReport, type Verdict } from '../output/check-types.js';
+import { BASELINE_FORMAT, BASELINE_VERSION, CHECK_SEED_OFFSET, DEFAULT_CHECK_SEEDS, DEFAULT_Z, FLOOR_ABS, FLOOR_REL, type Baseline, type CheckReport, type MetricBaseline, type MetricResult, type MetricStats, type ScenarioKindName, type Tolerance, type UpdateReport, type Verdict } from '../output/check-types.js';
 import { incompleteBeta, normalUpperTail, studentMultiplier, studentUpperTail } from '../stats/student.js';
 export { BASELINE_FORMAT, BASELINE_VERSION, incompleteBeta, normalUpperTail, studentMultiplier, studentUpperTail };
 export type { Baseline, CheckReport, MetricBaseline, MetricResult, MetricStats, ScenarioKindName, Tolerance, UpdateReport, Verdict };
 
 
-/** Default z of the band (normal-equivalent; converted to Student t for the pooled degrees of freedom). */
-export const DEFAULT_Z = 4;
-/** Float-noise floor of every band: FLOOR_ABS + FLOOR_REL·|baseline mean|. */
-export const FLOOR_ABS = 1e-12;
-export const FLOOR_REL = 1e-9;
-/** `check` runs base seed = the baseline's base seed + this, unless `--seed`. */
-export const CHECK_SEED_OFFSET = 1;
-/** Default number of seeds of `check` and `check --update`. */
-export const DEFAULT_CHECK_SEEDS = 32;
+export { CHECK_SEED_OFFSET, DEFAULT_CHECK_SEEDS, DEFAULT_Z, FLOOR_ABS, FLOOR_REL };
 
 // ---------------------------------------------------------------------------------------------------------
 // Types.

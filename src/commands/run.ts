@@ -14,9 +14,7 @@ import { summarizeRuns, type RunSummary } from '../sim/summary.js';
 import { toolInfo } from '../output/run-dir.js';
 import { runReplicates } from '../runner/agents-run.js';
 import { baseSeed } from '../runner/seeds.js';
-import { runTokenomicsScenario } from '../runner/tokenomics-run.js';
 import type { ProgressMode } from '../runner/progress.js';
-import { drawAgentsFigures } from './figures-agents.js';
 import { checkOutOption, defaultOutDir, lockOutputDir, prepareOutputDir, runIdentity } from './outdir.js';
 import { checkRunSize } from './limits.js';
 import { parseTablesOption } from './tables.js';
@@ -127,6 +125,8 @@ async function runTokenomicsFile(file: string, raw: Record<string, unknown>, o: 
   const lock = lockOutputDir(outDir);
   try {
     prepareOutputDir(outDir, { identity, resume: false, force: o.force || o.resume });
+    // Loaded when needed: the tokenomics run and the figures pull in the chart library.
+    const { runTokenomicsScenario } = await import('../runner/tokenomics-run.js');
     let res: Awaited<ReturnType<typeof runTokenomicsScenario>>;
     try {
       res = await runTokenomicsScenario(doc, { outDir, profile, figures: o.figures });
@@ -190,6 +190,7 @@ export async function runAgentsScenario(s: Scenario, opts: AgentsRunOptions): Pr
       );
       if (opts.figures !== false) {
         try {
+          const { drawAgentsFigures } = await import('./figures-agents.js');
           await drawAgentsFigures(s, ctx.dir, ctx.runsDir, seeds);
         } catch (e) {
           if (e instanceof InputError || (e as { exitCode?: unknown }).exitCode !== undefined || typeof (e as NodeJS.ErrnoException).code === 'string') throw e;

@@ -5,7 +5,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
-import { InputError } from '../scenario/errors.js';
+import { InputError } from './errors.js';
 
 /** A file could not be written (full disk, read-only or unwritable place, …): exit code 1. */
 export class WriteFailedError extends Error {
@@ -106,6 +106,18 @@ export class AtomicFileWriter {
     this.pending = '';
     try {
       writeAll(this.fd, b);
+    } catch (e) {
+      this.abort();
+      throw writeFailure(this.path, e);
+    }
+  }
+
+  /** Flushes and closes the temporary file without renaming it (the caller stages it: `tmp`). */
+  close(): void {
+    this.flush();
+    try {
+      if (this.fd !== null) closeSync(this.fd);
+      this.fd = null;
     } catch (e) {
       this.abort();
       throw writeFailure(this.path, e);

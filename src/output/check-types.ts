@@ -3,6 +3,15 @@
 
 export const BASELINE_FORMAT = 'allora-sim/baseline';
 export const BASELINE_VERSION = 1;
+/** Default z of the band (normal-equivalent; converted to Student t for the pooled degrees of freedom). */
+export const DEFAULT_Z = 4;
+/** Float-noise floor of every band: FLOOR_ABS + FLOOR_REL·|baseline mean|. */
+export const FLOOR_ABS = 1e-12;
+export const FLOOR_REL = 1e-9;
+/** `check` runs base seed = the baseline's base seed + this, unless `--seed`. */
+export const CHECK_SEED_OFFSET = 1;
+/** Default number of seeds of `check` and `check --update`. */
+export const DEFAULT_CHECK_SEEDS = 32;
 
 export type ScenarioKindName = 'agents' | 'tokenomics';
 

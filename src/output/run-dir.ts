@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { ensureDir } from './csv.js';
 import { InputError } from '../scenario/errors.js';
+import { writeFailure } from '../io/files.js';
 import { packageInfo, projectRoot } from '../scenario/paths.js';
 
 export class RunDirectory {
@@ -31,7 +32,11 @@ export class RunDirectory {
   }
 
   writeJson(name: string, value: unknown): void {
-    writeFileSync(this.path(name), JSON.stringify(value, jsonNumbers, 2) + '\n');
+    try {
+      writeFileSync(this.path(name), JSON.stringify(value, jsonNumbers, 2) + '\n');
+    } catch (e) {
+      throw writeFailure(join(this.dir, name), e);
+    }
   }
 
   /** Moves every staged file into the directory, `manifest.json` last. */

@@ -1,9 +1,7 @@
 // manifest.json of a sweep: the definition, the tool, per-run point / replicate / seed / status, streamed
 // to a temporary file and staged for the final rename (written last).
 
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
-import { dirname, join } from 'node:path';
+import { AtomicFileWriter } from '../io/files.js';
 import { packageInfo } from '../scenario/paths.js';
 import type { StagedFile } from './assemble.js';
 import type { SweepDefinition } from './definition.js';
@@ -62,13 +60,9 @@ export async function writeManifest(m: ManifestInput): Promise<StagedFile> {
     counts: { total, ok, failed, pending: total - ok - failed, resumed: m.resumed },
   };
   const head: Record<string, unknown> = { ...(m.extra ?? {}), ...runnerHead };
-  const tmp = join(dirname(m.path), `.manifest.json.${process.pid}.partial`);
-  const out = createWriteStream(tmp);
-  const failedWrite = new Promise<never>((_, reject) => out.on('error', reject));
-  failedWrite.catch(() => undefined);
-  const write = async (s: string) => {
-    if (!out.write(s)) await Promise.race([once(out, 'drain'), failedWrite]);
-  };
+  // Buffered synchronous writes: a full disk is a WriteFailedError naming manifest.json, never a hang.
+  const out = new AtomicFileWriter(m.path);
+  const write = async (s: string) => out.write(s);
   const headText = JSON.stringify(head, null, 2);
   await write(`${headText.slice(0, headText.lastIndexOf('}')).trimEnd()},\n  "runs": [`);
   for (let id = 0; id < total; id++) {
@@ -84,8 +78,7 @@ export async function writeManifest(m: ManifestInput): Promise<StagedFile> {
     await write(`${id === 0 ? '' : ','}\n    ${JSON.stringify(run)}`);
   }
   await write(`${total > 0 ? '\n  ' : ''}]\n}\n`);
-  out.end();
-  await Promise.race([once(out, 'finish'), failedWrite]);
-  return { name: 'manifest.json', tmp, final: m.path };
+  out.close();
+  return { name: 'manifest.json', tmp: out.tmp, final: m.path };
 }
 

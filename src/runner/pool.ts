@@ -9,7 +9,8 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
-import { Piscina } from 'piscina';
+import { createRequire } from 'node:module';
+import type { Piscina as PiscinaClass } from 'piscina';
 import { executeTask, type TaskInput, type TaskOutput } from './execute.js';
 
 export interface ExecutorOptions {
@@ -96,6 +97,8 @@ export function createExecutor(opts: ExecutorOptions = {}): Executor {
   }
 
   const filename = toModuleHref(opts.workerFile ?? defaultWorkerFile());
+  // Loaded on first use: a command that runs no pool does not pay for it.
+  const { Piscina } = createRequire(import.meta.url)('piscina') as { Piscina: typeof PiscinaClass };
   const pool = new Piscina<TaskInput, TaskOutput>({
     filename,
     minThreads: threads,

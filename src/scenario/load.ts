@@ -5,8 +5,9 @@
 
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { parseDocument } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv';
+import type { parseDocument as ParseDocument } from 'yaml';
 import { PROFILES, isProfileName, type MechanismParams, type ProfileName } from '../engine/params.js';
 import { InputError, printable } from './errors.js';
 import { takeSweepSection } from './sweep-section.js';
@@ -60,6 +61,10 @@ export type LoadedScenario = Scenario | TokenomicsDocument;
 
 type Doc = Record<string, unknown>;
 
+// The YAML parser and the schema validator are loaded on first use (start-up of commands that need neither).
+const require = createRequire(import.meta.url);
+const yaml = (): { parseDocument: typeof ParseDocument } => require('yaml') as { parseDocument: typeof ParseDocument };
+
 const isPlainObject = (v: unknown): v is Doc => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 // ---------------------------------------------------------------------------------------------------------
@@ -93,9 +98,9 @@ export function parseScenarioText(text: string, file: string): Doc {
       throw new InputError(`${file}: invalid JSON (${firstLine((e as Error).message)})`);
     }
   } else {
-    let doc: ReturnType<typeof parseDocument>;
+    let doc: ReturnType<typeof ParseDocument>;
     try {
-      doc = parseDocument(text, { logLevel: 'silent', prettyErrors: false, uniqueKeys: true });
+      doc = yaml().parseDocument(text, { logLevel: 'silent', prettyErrors: false, uniqueKeys: true });
     } catch (e) {
       throw new InputError(`${file}: invalid YAML (${firstLine((e as Error).message)})`);
     }
@@ -126,6 +131,7 @@ let compiled: ValidateFunction | undefined;
 
 function validator(): ValidateFunction {
   if (!compiled) {
+    const { Ajv } = require('ajv') as { Ajv: typeof AjvClass };
     const ajv = new Ajv({ allErrors: true, allowUnionTypes: true, strict: true });
     compiled = ajv.compile(agentsJsonSchema());
   }
