@@ -26,7 +26,7 @@ import { InputError } from '../scenario/errors.js';
 import { packageInfo } from '../scenario/paths.js';
 import { assembleOutputs, AssemblyStopped, commitStaged, discardStaged, type StagedFile } from './assemble.js';
 import { describePoint, pointAt, pointCount, type GridPoint, type GridValue, type Sweep } from './grid.js';
-import { partFileName, readPartHeader } from './part.js';
+import { PartDamagedError, partFileName, readPartHeader } from './part.js';
 import { createExecutor, defaultThreads, defaultWorkerFile, jobModuleFor, toModuleHref, type Executor, type JobKind } from './pool.js';
 import { createProgress, type ProgressMode } from './progress.js';
 import { checkBaseSeed, deriveSeed } from './seeds.js';
@@ -435,6 +435,14 @@ export async function runMonteCarlo(opts: MonteCarloOptions): Promise<RunSummary
           interrupted ?? 'SIGINT',
           interrupted === 'SIGTERM' ? 143 : 130,
           summaryOf([]),
+        );
+      }
+      if (e instanceof PartDamagedError) {
+        // Damaged after it was written: remove it so that resume runs it again (the others are kept).
+        rmSync(e.path, { force: true });
+        throw Object.assign(
+          new Error(`${e.path}: ${e.reason}; removed — the other runs are kept in ${runsDir}; to run it again, ${resumeHint}`),
+          { exitCode: 1 },
         );
       }
       throw e;

@@ -21,7 +21,7 @@ import {
   readPartHeader,
   writePartAtomic,
 } from '../../src/runner/part.js';
-import { runMonteCarlo } from '../../src/runner/run.js';
+import { runMonteCarlo, setPointValues } from '../../src/runner/run.js';
 import { deriveSeed } from '../../src/runner/seeds.js';
 import { JOB, GRID, tempRoot, opts, csvFiles, rejection } from '../helpers/runner-fixture.js';
 
@@ -262,6 +262,39 @@ describe('assembly from part files', () => {
     );
     expect(e.message).toBe(`${path}: corrupt part file (table weights.csv: checksum mismatch); delete it and resume`);
     expect(readdirSync(d).filter((n) => n.endsWith('.partial'))).toEqual([]);
+  });
+
+  it('a part damaged between the runs and the assembly: the sweep fails naming it, removes it, and resume runs it again', async () => {
+    const d = newDir('damaged-mid');
+    const path = join(d, '.runs', partFileName(0, 2));
+    const e = await rejection(
+      runMonteCarlo(
+        opts(d, {
+          resumeHint: 're-run with --resume',
+          // The part is damaged while the sweep runs (here: once the last run's part exists).
+          scenario: { fixture: { n: 6 } },
+          threads: 1,
+          progress: 'quiet',
+          log: () => undefined,
+          signal: undefined,
+          applyPoint: (s, point, sweep) => {
+            if (point.index === 5 && existsSync(path)) {
+              const b = readFileSync(path);
+              b[b.length - 3] ^= 0x01;
+              writeFileSync(path, b);
+            }
+            return setPointValues(s, point, sweep);
+          },
+        }),
+      ),
+    );
+    expect(e.message).toMatch(/p0-r2\.ndjson: corrupt part file \(table weights\.csv: checksum mismatch\); removed — the other runs are kept in .*; to run it again, re-run with --resume/);
+    expect((e as Error & { exitCode?: number }).exitCode).toBe(1);
+    expect(existsSync(path)).toBe(false);
+    expect(existsSync(join(d, 'manifest.json'))).toBe(false);
+    const s = await runMonteCarlo(opts(d, { resume: true }));
+    expect(s).toMatchObject({ ran: 1, skipped: 17 });
+    expect(csvFiles(d)).toEqual(reference);
   });
 
   it('takes the slow path for parts written with the other index-column setting', async () => {
