@@ -203,6 +203,18 @@ describe('one writer per output directory', () => {
   });
 });
 
+describe('--tables', () => {
+  it('writes the tables asked for and metrics.csv; none writes metrics.csv alone', () => {
+    const a = join(dir, 'tables-a');
+    expect(runCli(['run', FIG23, '-o', a, '--tables', 'losses,tasks', ...quick]).code).toBe(0);
+    expect(readdirSync(a).filter((f) => f.endsWith('.csv')).sort()).toEqual(['losses.csv', 'metrics.csv', 'tasks.csv']);
+    const b = join(dir, 'tables-b');
+    expect(runCli(['run', FIG23, '-o', b, '--tables', 'none', ...quick]).code).toBe(0);
+    expect(readdirSync(b).filter((f) => f.endsWith('.csv'))).toEqual(['metrics.csv']);
+    expect(readFileSync(join(a, 'metrics.csv'), 'utf8')).toBe(readFileSync(join(b, 'metrics.csv'), 'utf8'));
+  });
+});
+
 describe('a failed run can be reproduced from what the tool prints', () => {
   it('--run-seed S runs exactly the run of seed S', () => {
     const a = join(dir, 'seeds');
