@@ -363,7 +363,7 @@ function mergeDefaults(defaults: unknown, given: unknown): unknown {
 }
 
 /** Size limits, checked before any work starts (larger values hang or exhaust memory rather than run). */
-export const LIMITS = { epochs: 1_000_000_000, participants: 10_000 } as const;
+export const LIMITS = { epochs: 1_000_000_000, participants: 100_000 } as const;
 
 function crossChecks(s: Scenario, attr: Attribution): void {
   if (s.epochs > LIMITS.epochs) {

@@ -63,7 +63,7 @@ describe('bad input: one line, exit 2, nothing written', () => {
     ['constructor in --set of a tokenomics scenario', () => ['run', FIG4, '--set', 'constructor.prototype.x=1'], /'constructor' is not allowed as a key/],
     ['__proto__ in a tokenomics sweep grid', () => ['sweep', FIG4, '--grid', '__proto__.x=1,2'], /'__proto__' is not allowed as a key/],
     ['epochs: 1e12', () => ['run', file('big.yaml', 'epochs: 1e12\n')], /epochs: at most 1000000000 \(the size limit; got 1000000000000\)/],
-    ['N_i = 1e6', () => ['run', FIG23, '--set', 'N_i=1000000', ...q], /participants\.inferers\.count: at most 10000 \(the size limit/],
+    ['N_i = 1e6', () => ['run', FIG23, '--set', 'N_i=1000000', ...q], /participants\.inferers\.count: at most 100000 \(the size limit/],
     ['--seeds beyond the run limit', () => ['run', FIG23, '--seeds', '2000000', ...q], /2000000 replicates = 2000000 runs: at most 1000000 runs/],
     ['a 9-million-point grid', () => ['sweep', FIG23, '--grid', 'p=1:3000:1', '--grid', 'alpha=0.0001:0.3:0.0001'], /the sweep has \d+ points \(at most 100000\)/],
     ['a 1e6-value range', () => ['sweep', FIG23, '--grid', 'p=1:1000000:1'], /range has 1000000 values \(at most 100000\)/],
