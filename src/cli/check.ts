@@ -1,9 +1,10 @@
-// `allora-sim check`: parse, call, print. The logic is src/runner/check.ts, the report src/output/check-report.ts.
+// `allora-sim check`: parse, call, print. The logic is src/commands/check.ts, the report src/output/check-report.ts.
 import type { Command } from 'commander';
 import { InputError } from '../scenario/errors.js';
-import { CHECK_SEED_OFFSET, DEFAULT_CHECK_SEEDS, DEFAULT_Z, runCheck, updateBaseline, writeFileAtomic } from '../runner/check.js';
+import { CHECK_SEED_OFFSET, DEFAULT_CHECK_SEEDS, DEFAULT_Z } from '../output/check-types.js';
 import { CHECK_FORMATS, formatCheckReport, formatCheckText, formatUpdateText, type CheckFormat } from '../output/check-report.js';
 import { collect, positiveInt } from './options.js';
+import { clampThreads } from '../commands/limits.js';
 
 
 
@@ -46,7 +47,7 @@ export function registerCheck(program: Command): void {
     .option('--update', 'write a new baseline from this run (atomically; tolerances of the old file are kept) and exit 0')
     .option('--format <fmt>', `report format: ${CHECK_FORMATS.join(', ')}`, 'text')
     .option('-o, --output <file>', 'write the report (in --format) to this file; the terminal gets the text table')
-    .option('--threads <N>', 'worker threads (default: the cores available)', positiveInt('--threads'))
+    .option('--threads <N>', 'worker threads (default: the cores available; more are clamped to them)', positiveInt('--threads'))
     .option('--quiet', 'no progress output')
     .addHelpText(
       'after',
@@ -56,8 +57,6 @@ export function registerCheck(program: Command): void {
         `Example:\n  allora-sim check scenarios/figure2-3.yaml --baseline baselines/figure2-3.json --seeds 16 --format junit -o check.xml\n\n` +
         `Exit codes: 0 pass (or baseline written), 1 regression, 2 bad input (corrupt or mismatched baseline, bad option).`,
     )
-    // Commander's own usage errors (unknown option, missing argument) are bad input too: exit 2, not 1 (= regression).
-    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
     .action(async (file: string, o: CheckFlags) => {
       if (!o.baseline) throw new InputError('check: --baseline <file> is required (make one with --baseline FILE --update)');
       if (!(CHECK_FORMATS as readonly string[]).includes(o.format)) {
@@ -70,9 +69,11 @@ export function registerCheck(program: Command): void {
         seed: o.seed,
         profile: o.profile,
         set: o.set,
-        threads: o.threads,
+        threads: clampThreads(o.threads, (l) => void process.stderr.write(`${l}\n`)),
         progress: o.quiet ? ('quiet' as const) : ('auto' as const),
       };
+      // Loaded here, not at start-up (the command pulls in the simulator and the schema validator).
+      const { runCheck, updateBaseline, writeFileAtomic } = await import('../commands/check.js');
       if (o.update) {
         const u = await updateBaseline(file, opts);
         process.stdout.write(formatUpdateText(u));

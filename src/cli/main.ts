@@ -1,21 +1,30 @@
 #!/usr/bin/env -S node --single-threaded-gc
-// allora-sim command-line entry point: parse, call, print. No logic here.
-import { buildProgram } from './program.js';
-import { isInputError } from '../scenario/errors.js';
+// allora-sim command-line entry point: parse, call, print; errors become exit codes through src/cli/errors.ts.
+import { buildProgram, COMMANDS } from './program.js';
+import { exitReport } from './errors.js';
 
-buildProgram()
-  .parseAsync(process.argv)
-  .catch((err: unknown) => {
-    if (isInputError(err)) {
-      process.stderr.write(`allora-sim: ${err.message}\n`);
-      process.exit(2);
-    }
-    const code = (err as { exitCode?: unknown }).exitCode;
-    if (typeof code === 'number') {
-      // Failed or interrupted runs: the message says which, and how to resume.
-      process.stderr.write(`allora-sim: ${(err as Error).message}\n`);
-      process.exit(code);
-    }
-    process.stderr.write(`allora-sim: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
-  });
+const args = process.argv.slice(2);
+const command = args.find((a) => (COMMANDS as readonly string[]).includes(a));
+
+function fail(err: unknown): never {
+  const r = exitReport(err, command);
+  for (const l of r.lines) process.stderr.write(`allora-sim: ${l}\n`);
+  if (process.env.ALLORA_SIM_DEBUG && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+  process.exit(r.code);
+}
+
+// A closed stdout (`allora-sim … | head`) is not an error of the run.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+});
+
+if (args.length === 0) {
+  process.stderr.write(`allora-sim: no command given (one of ${COMMANDS.join(', ')})\nallora-sim: see 'allora-sim --help'\n`);
+  process.exit(2);
+}
+
+try {
+  await buildProgram().parseAsync(process.argv);
+} catch (err) {
+  fail(err);
+}

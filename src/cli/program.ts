@@ -1,18 +1,23 @@
 import { Command } from 'commander';
-import { toolInfo } from '../output/run-dir.js';
+import { packageInfo } from '../scenario/paths.js';
 import { registerCheck } from './check.js';
 import { registerMerge } from './merge.js';
 import { registerReplay } from './replay.js';
 import { registerRun } from './run.js';
 import { registerSweep } from './sweep.js';
 
+/** The sub-commands. */
+export const COMMANDS = ['run', 'figures', 'sweep', 'replay', 'check'] as const;
+
 export function buildProgram(): Command {
   const program = new Command();
   program
     .name('allora-sim')
     .description('Agent-based Monte Carlo simulator of the Allora network mechanism (whitepaper §3–§5).')
-    .version(toolInfo().version)
-    .showHelpAfterError()
+    .version(packageInfo().version)
+    // Usage errors are thrown (src/cli/errors.ts prints one line and exits 2), not printed by commander.
+    .exitOverride()
+    .configureOutput({ outputError: () => undefined })
     .addHelpText(
       'after',
       `

@@ -1,11 +1,9 @@
-// `allora-sim run` and `allora-sim figures`: parse, call, print.
+// `allora-sim run` and `allora-sim figures`: parse, call, print. The policy is src/commands/run.ts.
 import type { Command } from 'commander';
-import { join } from 'node:path';
-import { runScenarioFile, FIGURE_SCENARIOS } from '../runner/scenario-run.js';
+import type { ScenarioRunOptions } from '../commands/run.js';
+import { clampThreads } from '../commands/limits.js';
 import { aliasHelp } from '../scenario/keys.js';
-import { collect, positiveInt } from './options.js';
-
-
+import { FORCE_OPTION, TABLES_OPTION, collect, positiveInt, runSeed } from './options.js';
 
 export function registerRun(program: Command): void {
   program
@@ -14,18 +12,22 @@ export function registerRun(program: Command): void {
     .description(
       'Run a scenario: the §3.3 experiment (kind: agents → losses.csv, rewards.csv, tasks.csv, reputers.csv, Figures 2–3)\n' +
         'or the §5 tokenomics (kind: tokenomics → tokenomics.csv, topics.csv, validators.csv, Figure 4), with\n' +
-        'summary.json (headline metrics, the paper\'s claims as true/false with numbers) and manifest.json.',
+        'summary.json (headline metrics, the paper\'s claims as true/false with numbers), metrics.csv (one row per run)\n' +
+        'and manifest.json.',
     )
     .argument('<scenario>', 'scenario file (.yaml, .yml or .json); see scenarios/ and schema/scenario.schema.json')
     .option('-o, --output <dir>', 'output directory (default: output/<scenario name>/)')
     .option('--seed <S>', 'base seed (default: the scenario\'s seed)')
-    .option('--seeds <N>', 'number of replicates, seeds derived from the base seed', positiveInt('--seeds'), 1)
-    .option('--epochs <N>', 'number of epochs (agents scenarios)', positiveInt('--epochs'))
+    .option('--seeds <N>', "number of replicates, seeds derived from the base seed (default: the scenario's runs, 1)", positiveInt('--seeds'))
+    .option('--run-seed <S>', 'run exactly one run with this run seed (as printed for a failed run)', runSeed)
+    .option('--epochs <N>', 'number of epochs (agents scenarios; a warm-up ≥ N becomes ⌊N/10⌋)', positiveInt('--epochs'))
     .option('--profile <name>', 'mechanism profile: reference or whitepaper (default: the scenario\'s)')
     .option('--set <key=value>', 'override a scenario value by path or alias, e.g. --set p=2.5 (repeatable)', collect, [])
-    .option('--threads <N>', 'worker threads (default: the cores available)', positiveInt('--threads'))
+    .option(...TABLES_OPTION)
+    .option('--threads <N>', 'worker threads (default: the cores available; more are clamped to them)', positiveInt('--threads'))
     .option('--quiet', 'no progress output')
     .option('--resume', 'continue an interrupted run in the same output directory (finished replicates are kept)')
+    .option(...FORCE_OPTION)
     .option('--fail-fast', 'stop at the first replicate that fails')
     .option('--no-figures', 'skip the SVG/PNG figures')
     .addHelpText(
@@ -33,6 +35,7 @@ export function registerRun(program: Command): void {
       `\nShort keys for --set:\n${aliasHelp()}\n\nExit codes: 0 done, 1 a run failed, 2 bad input, 130/143 interrupted (resume with --resume).`,
     )
     .action(async (file: string, o: RunFlags) => {
+      const { runScenarioFile } = await import('../commands/run.js');
       const res = await runScenarioFile(file, toRunOptions(o));
       process.stdout.write(res.report + '\n');
     });
@@ -44,9 +47,12 @@ export function registerRun(program: Command): void {
     .option('-o, --output <dir>', 'output root; each scenario writes into <dir>/<scenario name>/', 'output')
     .option('--seeds <N>', 'replicates of the agents scenarios (the figures show the first)', positiveInt('--seeds'), 1)
     .option('--profile <name>', 'mechanism profile: reference or whitepaper (default: each scenario\'s)')
+    .option(...TABLES_OPTION)
     .option('--threads <N>', 'worker threads (default: the cores available)', positiveInt('--threads'))
     .option('--quiet', 'no progress output')
+    .option(...FORCE_OPTION)
     .action(async (o: RunFlags) => {
+      const { runScenarioFile, FIGURE_SCENARIOS } = await import('../commands/run.js');
       for (const f of FIGURE_SCENARIOS) {
         const res = await runScenarioFile(f, { ...toRunOptions({ ...o, output: undefined }), outRoot: o.output ?? 'output' });
         process.stdout.write(res.report + '\n');
@@ -57,32 +63,38 @@ export function registerRun(program: Command): void {
 interface RunFlags {
   output?: string;
   seed?: string;
-  seeds: number;
+  seeds?: number;
+  runSeed?: number;
   epochs?: number;
   profile?: string;
   set?: string[];
+  tables?: string;
   threads?: number;
   quiet?: boolean;
   figures?: boolean;
   resume?: boolean;
+  force?: boolean;
   failFast?: boolean;
 }
 
-function toRunOptions(o: RunFlags) {
+function toRunOptions(o: RunFlags): ScenarioRunOptions {
+  const note = (l: string) => void process.stderr.write(`${l}\n`);
   return {
     outDir: o.output,
     outRoot: 'output',
     seed: o.seed,
     seeds: o.seeds,
+    runSeed: o.runSeed,
     epochs: o.epochs,
     profile: o.profile,
     set: o.set ?? [],
-    threads: o.threads,
+    tables: o.tables,
+    threads: clampThreads(o.threads, note),
     quiet: o.quiet ?? false,
     figures: o.figures !== false,
     resume: o.resume,
+    force: o.force,
     failFast: o.failFast,
+    note,
   };
 }
-
-export const outputDirFor = (root: string, name: string): string => join(root, name);

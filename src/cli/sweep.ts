@@ -1,16 +1,12 @@
-// `allora-sim sweep`: parse, call, print.
+// `allora-sim sweep`: parse, call, print. The policy is src/commands/sweep.ts.
 import type { Command } from 'commander';
-import { InputError } from '../scenario/errors.js';
-import { readScenarioFile, scenarioFromObject } from '../scenario/load.js';
+import { clampThreads } from '../commands/limits.js';
 import { aliasHelp } from '../scenario/keys.js';
-import { baseSeed } from '../runner/scenario-run.js';
-import { runSweep } from '../runner/sweep-run.js';
-import { collect, positiveInt } from './options.js';
+import { FORCE_OPTION, TABLES_OPTION, collect, positiveInt } from './options.js';
 import { parseShard } from '../runner/shard.js';
 
-/** Checks `--shard` as it is parsed (one line, exit 2); the text goes on to the runner. */
+/** Checks `--shard` as it is parsed (one line, exit 2); the text goes on to the command. */
 const checkShard = (v: string): string => (parseShard(v), v);
-
 
 export function registerSweep(program: Command): void {
   program
@@ -19,21 +15,24 @@ export function registerSweep(program: Command): void {
     .description(
       'Run a scenario over a grid of parameter values × seeds on all cores. Writes <table>.csv with point and\n' +
         'replicate columns, summary.csv (per point: mean, std, median, p10, p90 of every headline metric over\n' +
-        'replicates) and manifest.json. Interrupted sweeps keep finished runs; --resume continues them.',
+        'replicates), metrics.csv (one row per run) and manifest.json. Interrupted sweeps keep finished runs;\n' +
+        '--resume continues them.',
     )
-    .argument('<scenario>', 'agents scenario file (.yaml, .yml, .json); a sweep: section may hold the grid')
+    .argument('<scenario>', 'scenario file (.yaml, .yml, .json; agents or tokenomics); a sweep: section may hold the grid')
     .option('--grid <key=values>', 'values of one key: a list v1,v2,… or a range start:stop:step (repeatable; full grid)', collect, [])
     .option('--zip', 'pair the --grid lists element by element instead of taking their Cartesian product')
-    .option('--seeds <N>', 'replicates per grid point (default: the sweep: section\'s, else 1)', positiveInt('--seeds'))
+    .option('--seeds <N>', "replicates per grid point (default: the sweep: section's, else the scenario's runs)", positiveInt('--seeds'))
     .option('--seed <S>', 'base seed; every run\'s seed is derived from (base seed, point values, replicate)')
     .option('-o, --output <dir>', 'output directory (default: output/<scenario name>-sweep/)')
     .option('--profile <name>', 'mechanism profile: reference or whitepaper')
     .option('--set <key=value>', 'fixed override applied to every point (repeatable)', collect, [])
-    .option('--epochs <N>', 'number of epochs', positiveInt('--epochs'))
-    .option('--threads <N>', 'worker threads (default: SLURM_CPUS_PER_TASK, else the cgroup CPU quota, else the cores available)', positiveInt('--threads'))
+    .option('--epochs <N>', 'number of epochs (a warm-up ≥ N becomes ⌊N/10⌋)', positiveInt('--epochs'))
+    .option(...TABLES_OPTION)
+    .option('--threads <N>', 'worker threads (default: SLURM_CPUS_PER_TASK, else the cgroup CPU quota, else the cores available; more are clamped to them)', positiveInt('--threads'))
     .option('--quiet', 'no progress output')
     .option('--resume', 'continue an interrupted sweep in the same output directory')
     .option('--shard <i/n>', 'run shard i of n (1-based; auto/n: index from SLURM_ARRAY_TASK_ID, AWS_BATCH_JOB_ARRAY_INDEX or JOB_COMPLETION_INDEX, 0-based), always resumable, no outputs: assemble them with merge', checkShard)
+    .option(...FORCE_OPTION)
     .option('--fail-fast', 'stop at the first run that fails (default: finish the others, then list the failures)')
     .addHelpText(
       'after',
@@ -43,27 +42,26 @@ export function registerSweep(program: Command): void {
         'Exit codes: 0 done, 1 some runs failed (listed with their point and seed), 2 bad input, 130/143 interrupted.',
     )
     .action(async (file: string, o: SweepFlags) => {
-      const raw = readScenarioFile(file);
-      if (raw.kind === 'tokenomics') throw new InputError(`${file}: kind: sweep runs agents scenarios (got 'tokenomics')`);
-      const set = [...o.set, ...(o.epochs !== undefined ? [`epochs=${o.epochs}`] : [])];
-      const base = scenarioFromObject(raw, file, { profile: o.profile, set });
-      const res = await runSweep({
-        file,
-        raw,
-        base,
+      const note = (l: string) => void process.stderr.write(`${l}\n`);
+      const { runSweepCommand } = await import('../commands/sweep.js');
+      const res = await runSweepCommand(file, {
         profile: o.profile,
-        set,
+        set: o.set,
         grid: o.grid,
         zip: o.zip,
         seeds: o.seeds,
-        baseSeed: baseSeed(o.seed ?? base.seed, o.seed !== undefined ? '--seed' : `${file}: seed`),
+        seed: o.seed,
+        epochs: o.epochs,
+        tables: o.tables,
         outDir: o.output,
         outRoot: 'output',
-        threads: o.threads,
+        threads: clampThreads(o.threads, note),
         progress: o.quiet ? 'quiet' : 'auto',
         resume: o.resume,
+        force: o.force,
         failFast: o.failFast,
         shard: o.shard,
+        note,
       });
       if (o.shard !== undefined) {
         process.stdout.write(`sweep: shard ${o.shard} (${res.outputs.join(', ')}): ${res.ran} run now, ${res.skipped} resumed, of ${res.total} runs → ${res.out} (assemble with: allora-sim merge)\n`);
@@ -85,9 +83,11 @@ interface SweepFlags {
   profile?: string;
   set: string[];
   epochs?: number;
+  tables?: string;
   threads?: number;
   quiet?: boolean;
   resume?: boolean;
-  failFast?: boolean;
   shard?: string;
+  force?: boolean;
+  failFast?: boolean;
 }

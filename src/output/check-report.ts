@@ -1,6 +1,6 @@
 // The report of `allora-sim check`: a text table for the terminal, JSON and JUnit XML for CI systems.
 
-import type { CheckReport, MetricResult, UpdateReport } from '../runner/check.js';
+import type { CheckReport, MetricResult, UpdateReport } from './check-types.js';
 
 export type CheckFormat = 'text' | 'json' | 'junit';
 export const CHECK_FORMATS: readonly CheckFormat[] = ['text', 'json', 'junit'];

@@ -1,10 +1,12 @@
-// Streaming CSV writers (csv-stringify) that never leave a half-written file under the final name: rows go
-// to a temporary file beside the target, and `commit()` renames it into place; `abort()` removes it.
+// CSV files that never leave a half-written file under the final name: rows go to a temporary file beside
+// the target (src/io/files.ts AtomicFileWriter), and `commit()` renames it into place; `abort()` removes
+// it. The text is src/io/csv.ts's (the same bytes as every other CSV the tool writes). A write that fails
+// (full disk, unwritable place) is a WriteFailedError naming the file, never a promise left pending.
 
-import { createWriteStream, mkdirSync, renameSync, rmSync, type WriteStream } from 'node:fs';
-import { dirname, basename, join } from 'node:path';
-import { stringify, type Stringifier } from 'csv-stringify';
+import { mkdirSync } from 'node:fs';
 import { InputError } from '../scenario/errors.js';
+import { AtomicFileWriter } from '../io/files.js';
+import { csvLine } from '../io/csv.js';
 
 /** Full-precision text of a number (shortest round-trip form); NaN / null → empty cell. */
 export function formatNumber(x: number | null | undefined): string {
@@ -13,10 +15,6 @@ export function formatNumber(x: number | null | undefined): string {
 }
 
 export type CsvValue = number | string | null | undefined;
-
-function formatValue(v: CsvValue): string {
-  return typeof v === 'number' || v === null || v === undefined ? formatNumber(v as number | null | undefined) : v;
-}
 
 /** Makes `dir` (and parents), turning a failure into one InputError line. */
 export function ensureDir(dir: string): void {
@@ -29,43 +27,19 @@ export function ensureDir(dir: string): void {
 }
 
 export class AtomicCsvWriter {
-  private readonly tmp: string;
-  private readonly stringifier: Stringifier;
-  private readonly out: WriteStream;
-  private readonly done: Promise<void>;
-  private failed: Error | null = null;
+  private readonly file: AtomicFileWriter;
 
   constructor(
     readonly path: string,
     readonly columns: readonly string[],
   ) {
-    const dir = dirname(path);
-    ensureDir(dir);
-    this.tmp = join(dir, `.${basename(path)}.${process.pid}.partial`);
-    this.out = createWriteStream(this.tmp);
-    this.stringifier = stringify({ header: true, columns: columns as string[], eof: true });
-    this.stringifier.pipe(this.out);
-    this.done = new Promise<void>((resolve, reject) => {
-      this.out.on('finish', resolve);
-      this.out.on('error', (e) => {
-        this.failed = e;
-        reject(e);
-      });
-      this.stringifier.on('error', reject);
-    });
-    this.done.catch(() => undefined);
+    this.file = new AtomicFileWriter(path);
+    this.file.write(csvLine(columns));
   }
 
-  /** Writes one row; waits when the stream buffer is full so memory stays flat. */
+  /** Writes one row (buffered; written to disk every 64 KiB, so memory stays flat). */
   async write(row: readonly CsvValue[]): Promise<void> {
-    if (this.failed) throw this.writeError(this.failed);
-    if (!this.stringifier.write(row.map(formatValue))) {
-      // A failed stream never drains: wait for whichever comes first, so a write error (full disk) is reported.
-      await Promise.race([new Promise<void>((resolve) => this.stringifier.once('drain', resolve)), this.done]).catch((e: unknown) => {
-        throw this.writeError(e);
-      });
-      if (this.failed) throw this.writeError(this.failed);
-    }
+    this.file.write(csvLine(row));
   }
 
   private writeError(e: unknown): InputError {
@@ -75,26 +49,12 @@ export class AtomicCsvWriter {
 
   /** Flushes and renames the file into place. */
   async commit(): Promise<void> {
-    this.stringifier.end();
-    try {
-      await this.done;
-    } catch (e) {
-      this.abort();
-      throw this.writeError(e);
-    }
-    try {
-      renameSync(this.tmp, this.path);
-    } catch (e) {
-      this.abort();
-      throw this.writeError(e);
-    }
+    this.file.commit();
   }
 
   /** Drops the temporary file; the final name is never touched. */
   abort(): void {
-    this.stringifier.destroy();
-    this.out.destroy();
-    rmSync(this.tmp, { force: true });
+    this.file.abort();
   }
 }
 

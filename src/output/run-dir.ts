@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { ensureDir } from './csv.js';
 import { InputError } from '../scenario/errors.js';
-import { projectRoot } from '../scenario/paths.js';
+import { writeFailure } from '../io/files.js';
+import { packageInfo, projectRoot } from '../scenario/paths.js';
 
 export class RunDirectory {
   readonly staging: string;
@@ -31,7 +32,11 @@ export class RunDirectory {
   }
 
   writeJson(name: string, value: unknown): void {
-    writeFileSync(this.path(name), JSON.stringify(value, jsonNumbers, 2) + '\n');
+    try {
+      writeFileSync(this.path(name), JSON.stringify(value, jsonNumbers, 2) + '\n');
+    } catch (e) {
+      throw writeFailure(join(this.dir, name), e);
+    }
   }
 
   /** Moves every staged file into the directory, `manifest.json` last. */
@@ -56,7 +61,7 @@ function jsonNumbers(_key: string, v: unknown): unknown {
 /** Tool version (package.json) and the git commit of the working tree, if any. */
 export function toolInfo(): { tool: string; version: string; git_commit: string | null } {
   const root = projectRoot();
-  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; version: string };
+  const pkg = packageInfo();
   let commit: string | null = null;
   try {
     commit = execFileSync('git', ['rev-parse', 'HEAD'], {

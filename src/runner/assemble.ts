@@ -8,19 +8,23 @@
 //   <out>/summary.csv    one row per grid point: [point,] the axis values (columns named as typed in
 //                        --grid), then for every metric m (union over runs, first-appearance order)
 //                        m_mean, m_std, m_median, m_p10, m_p90 over the point's replicates.
+//   <out>/metrics.csv    one row per run, canonical order: [point,] replicate, seed, the axis values (sweeps;
+//                        columns named as typed), then every metric of the run (union over runs, in order
+//                        of first appearance; a metric a run lacks is an empty cell, NaN too).
 // A run whose columns differ from the union (or whose part was written with the other index-column
 // setting) takes a slow path: its section is parsed with csv-parse and re-stringified into the union's
 // layout. The real job never needs it.
 // Files are written under temporary names and only renamed into place by `commitStaged` once everything
 // is written.
 
-import { closeSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
+import { writeAll, writeFailure } from '../io/files.js';
 import { basename, dirname, join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { mean, quantileSorted, sampleStandardDeviation } from 'simple-statistics';
+import { distribution } from '../stats/summary.js';
 import { pointAt, pointCount, type Sweep } from './grid.js';
 import { isHiddenTable } from './types.js';
-import { cellText, csvRows, openPart, partFileName, type OpenPart, type PartTableInfo } from './part.js';
+import { PartDamagedError, cellText, csvRows, openPart, partFileName, readSection, type OpenPart, type PartTableInfo } from './part.js';
 
 export const METRIC_STATS = ['mean', 'std', 'median', 'p10', 'p90'] as const;
 
@@ -33,6 +37,8 @@ export interface AssembleOptions {
   indexColumns: boolean;
   /** Write summary.csv. */
   summary: boolean;
+  /** Write metrics.csv (default true). */
+  metrics?: boolean;
   /** Seed each part must carry (guards against stale part files). */
   expectedSeed: (point: number, replicate: number) => number;
   /** Polled between parts; when true the assembly stops and its temporary files are removed. */
@@ -63,12 +69,19 @@ class StagedOutput {
   constructor(final: string) {
     const tmp = join(dirname(final), `.${basename(final)}.${process.pid}.partial`);
     this.staged = { name: basename(final), tmp, final };
-    this.fd = openSync(tmp, 'w');
+    try {
+      this.fd = openSync(tmp, 'w');
+    } catch (e) {
+      throw writeFailure(final, e);
+    }
   }
 
   write(buf: Uint8Array, length = buf.length): void {
-    let off = 0;
-    while (off < length) off += writeSync(this.fd!, buf, off, length - off);
+    try {
+      writeAll(this.fd!, buf, length);
+    } catch (e) {
+      throw writeFailure(this.staged.final, e);
+    }
   }
 
   writeText(text: string): void {
@@ -83,18 +96,11 @@ class StagedOutput {
   }
 }
 
-/** Statistics of one metric over replicates (NaN values are left out); NaN where undefined. */
+/** Statistics of one metric over replicates (src/stats/summary.ts: values that are not finite are left
+ *  out; std of one value is 0); NaN where undefined. */
 export function metricStats(values: number[]): number[] {
-  const xs = values.filter((x) => !Number.isNaN(x));
-  if (xs.length === 0) return METRIC_STATS.map(() => NaN);
-  const sorted = [...xs].sort((a, b) => a - b);
-  return [
-    mean(xs),
-    xs.length >= 2 ? sampleStandardDeviation(xs) : NaN,
-    quantileSorted(sorted, 0.5),
-    quantileSorted(sorted, 0.1),
-    quantileSorted(sorted, 0.9),
-  ];
+  const d = distribution(values);
+  return [d.mean, d.std, d.median, d.p10, d.p90];
 }
 
 interface TableLayout {
@@ -102,22 +108,9 @@ interface TableLayout {
   colIndex: Map<string, number>;
 }
 
-const corrupt = (path: string, what: string) => new Error(`${path}: corrupt part file (${what}); delete it and resume`);
-
-/** Copies a section's bytes to `out` in chunks of `buf`; checks it ends a row. */
+/** Copies a section's bytes to `out` in chunks of `buf`; checks its checksum and that it ends a row. */
 function copySection(path: string, part: OpenPart, t: PartTableInfo, out: StagedOutput, buf: Buffer): void {
-  let pos = t.offset;
-  let left = t.length;
-  let last = 0x0a;
-  while (left > 0) {
-    const n = readSync(part.fd, buf, 0, Math.min(buf.length, left), pos);
-    if (n === 0) throw new Error(`${path}: truncated part file; delete it and resume`);
-    out.write(buf, n);
-    last = buf[n - 1];
-    pos += n;
-    left -= n;
-  }
-  if (last !== 0x0a) throw corrupt(path, `table ${t.name}: its section does not end with a newline`);
+  readSection(path, part, t, buf, (chunk, n) => out.write(chunk, n));
 }
 
 /** The slow path: parses a section and re-stringifies it in the union's column layout (with or without
@@ -132,25 +125,23 @@ function remapSection(
 ): void {
   const bytes = Buffer.allocUnsafe(t.length);
   let got = 0;
-  while (got < t.length) {
-    const n = readSync(part.fd, bytes, got, t.length - got, t.offset + got);
-    if (n === 0) throw new Error(`${path}: truncated part file; delete it and resume`);
+  readSection(path, part, t, Buffer.allocUnsafe(1 << 20), (chunk, n) => {
+    chunk.copy(bytes, got, 0, n);
     got += n;
-  }
-  if (t.length > 0 && bytes[t.length - 1] !== 0x0a) throw corrupt(path, `table ${t.name}: its section does not end with a newline`);
+  });
   let rows: string[][];
   try {
     rows = t.length === 0 ? [] : (parse(bytes.toString('utf8')) as string[][]);
   } catch (e) {
-    throw corrupt(path, `table ${t.name}: ${(e as Error).message}`);
+    throw new PartDamagedError(path, `corrupt part file (table ${t.name}: ${(e as Error).message})`);
   }
-  if (rows.length !== t.rows) throw corrupt(path, `table ${t.name}: ${rows.length} rows, its header lists ${t.rows}`);
+  if (rows.length !== t.rows) throw new PartDamagedError(path, `corrupt part file (table ${t.name}: ${rows.length} rows, its header lists ${t.rows})`);
   const skip = part.header.index ? 2 : 0;
   const map = t.columns.map((c) => layout.colIndex.get(c)!);
   const width = layout.columns.length;
   const remapped = rows.map((cells, i) => {
     if (cells.length !== skip + t.columns.length) {
-      throw corrupt(path, `table ${t.name}, row ${i}: ${cells.length} cells, expected ${skip + t.columns.length}`);
+      throw new PartDamagedError(path, `corrupt part file (table ${t.name}, row ${i}: ${cells.length} cells, expected ${skip + t.columns.length})`);
     }
     const row = new Array<string>(width).fill('');
     for (let j = 0; j < map.length; j++) row[map[j]] = cells[skip + j];
@@ -173,8 +164,9 @@ export async function assembleOutputs(o: AssembleOptions): Promise<StagedFile[]>
     const seed = o.expectedSeed(p, r);
     if (h.point !== p || h.replicate !== r || h.seed !== seed) {
       closeSync(part.fd);
-      throw new Error(
-        `${path}: belongs to another run (point ${h.point}, replicate ${h.replicate}, seed ${h.seed}; expected ${p}, ${r}, ${seed}); delete it and resume`,
+      throw new PartDamagedError(
+        path,
+        `belongs to another run (point ${h.point}, replicate ${h.replicate}, seed ${h.seed}; expected ${p}, ${r}, ${seed})`,
       );
     }
     return part;
@@ -222,7 +214,8 @@ export async function assembleOutputs(o: AssembleOptions): Promise<StagedFile[]>
   // Pass 2: header lines, then each run's sections copied in canonical order.
   const writers = new Map<string, StagedOutput>();
   let summary: StagedOutput | null = null;
-  const all = (): StagedOutput[] => [...writers.values(), ...(summary ? [summary] : [])];
+  let metricsOut: StagedOutput | null = null;
+  const all = (): StagedOutput[] => [...writers.values(), ...(summary ? [summary] : []), ...(metricsOut ? [metricsOut] : [])];
   const buf = Buffer.allocUnsafe(CHUNK);
   try {
     for (const [name, t] of tables) {
@@ -239,9 +232,16 @@ export async function assembleOutputs(o: AssembleOptions): Promise<StagedFile[]>
       summary = new StagedOutput(join(o.out, 'summary.csv'));
       summary.writeText(csvRows([cols]));
     }
+    if (o.metrics ?? true) {
+      metricsOut = new StagedOutput(join(o.out, 'metrics.csv'));
+      metricsOut.writeText(
+        csvRows([[...(o.indexColumns ? ['point'] : []), 'replicate', 'seed', ...o.sweep.axes.map((a) => a.name), ...metricNames]]),
+      );
+    }
 
     for (let p = 0; p < P; p++) {
       const metricValues = metricNames.map(() => [] as number[]);
+      const axisCells = o.sweep.axes.map((a) => cellText(pointAt(o.sweep, p).values[a.key]));
       for (let r = 0; r < R; r++) {
         // Let signals and timers through between parts.
         await new Promise<void>((res) => setImmediate(res));
@@ -254,6 +254,17 @@ export async function assembleOutputs(o: AssembleOptions): Promise<StagedFile[]>
             const v = h.metrics[m];
             if (v !== undefined) metricValues[k].push(Number(v));
           });
+          metricsOut?.writeText(
+            csvRows([
+              [
+                ...(o.indexColumns ? [String(p)] : []),
+                String(r),
+                String(h.seed),
+                ...axisCells,
+                ...metricNames.map((m) => (h.metrics[m] === undefined ? '' : cellText(Number(h.metrics[m])))),
+              ],
+            ]),
+          );
           for (const t of h.tables) {
             if (isHiddenTable(t.name)) continue;
             const layout = tables.get(t.name)!;
@@ -294,7 +305,13 @@ export async function assembleOutputs(o: AssembleOptions): Promise<StagedFile[]>
 
 /** Renames the staged files into place, in order. */
 export function commitStaged(files: readonly StagedFile[]): void {
-  for (const f of files) renameSync(f.tmp, f.final);
+  for (const f of files) {
+    try {
+      renameSync(f.tmp, f.final);
+    } catch (e) {
+      throw writeFailure(f.final, e);
+    }
+  }
 }
 
 export function discardStaged(files: readonly StagedFile[]): void {

@@ -2,7 +2,7 @@
 // thread (workers/run-job.ts) and the inline executor, so both produce the same bytes. Only a small result
 // goes back to the main thread.
 
-import { partBuilder, partFileName, writePartAtomic, type EncodedPart, type PartMeta } from './part.js';
+import { partBuilder, partFileName, writePartAtomic, type EncodedPart, type PartBuilder, type PartMeta } from './part.js';
 import type { JobModule, RunJob } from './types.js';
 
 export interface TaskInput {
@@ -56,14 +56,23 @@ function failure(e: unknown, writeFailed = false): TaskOutput {
 export async function executeTask(task: TaskInput): Promise<TaskOutput> {
   const { point, replicate, seed } = task.job;
   let part: EncodedPart;
+  let builder: PartBuilder | undefined;
   try {
     const mod = await loadJobModule(task.module);
     const meta: PartMeta = { point, replicate, seed };
-    const builder = partBuilder(meta, task.indexColumns);
+    // Each table's rows are spilled to a temporary file beside the parts while the job runs.
+    builder = partBuilder(meta, task.indexColumns, task.runsDir);
     const result = await mod.runJob(task.job, builder.writer);
     part = builder.finish(result);
   } catch (e) {
-    return failure(e);
+    try {
+      builder?.discard();
+    } catch {
+      // the failure below is what matters
+    }
+    // A spill file that cannot be written is a write failure (the sweep cannot go on), not a failed run.
+    const code = (e as NodeJS.ErrnoException).code;
+    return failure(e, code === 'ENOSPC' || code === 'EACCES' || code === 'EROFS' || code === 'EDQUOT' || code === 'ENOENT' || code === 'EIO');
   }
   const name = partFileName(point, replicate);
   try {

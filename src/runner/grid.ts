@@ -50,8 +50,9 @@ export interface BuildSweepOptions {
   resolveKey?: (k: string) => string;
 }
 
-/** Most points a sweep may have (guards against typos like `p=0:1:1e-9`). */
-export const MAX_POINTS = 10_000_000;
+/** Most points a sweep may have, and most values one axis may have (guards against typos like
+ *  `p=0:1:1e-9`; every point's scenario is validated before the first run). */
+export const MAX_POINTS = 100_000;
 
 const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
@@ -103,11 +104,13 @@ export function parseAxisValues(spec: string, label: string): GridValue[] {
     const parts = s.split(':');
     if (parts.length === 3 && parts.every((p) => NUMERIC.test(p.trim()))) {
       const [a, b, c] = parts.map((p) => Number(p.trim()));
-      out.push(...expandRange(a, b, c, `${label}: range ${s}`));
+      for (const v of expandRange(a, b, c, `${label}: range ${s}`)) out.push(v);
+      if (out.length > MAX_POINTS) throw new InputError(`${label}: more than ${MAX_POINTS} values`);
     } else if (parts.length > 1 && parts.every((p) => p.trim() === '' || NUMERIC.test(p.trim()))) {
       throw new InputError(`${label}: range '${s}' must be start:stop:step (three numbers)`);
     } else {
       out.push(parseScalar(s));
+      if (out.length > MAX_POINTS) throw new InputError(`${label}: more than ${MAX_POINTS} values`);
     }
   }
   return out;

@@ -8,7 +8,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
-import { Piscina } from 'piscina';
+import { createRequire } from 'node:module';
+import type { Piscina as PiscinaClass } from 'piscina';
 import { executeTask, type TaskInput, type TaskOutput } from './execute.js';
 import { allocatedThreads } from './cpus.js';
 
@@ -53,9 +54,23 @@ export function defaultWorkerFile(): URL {
   throw new Error(`worker file not found: ${fileURLToPath(compiled)} (build the project first: npm run build)`);
 }
 
-/** The production job module: dist/src/sim/job.js next to the worker's ../src. */
+/** Kinds of scenario, each with its job module. */
+export type JobKind = 'agents' | 'tokenomics';
+
+const JOB_MODULES: Record<JobKind, string> = {
+  agents: '../src/sim/job.js',
+  tokenomics: '../src/sim/tokenomics-job.js',
+};
+
+/** The production job module of a scenario kind (dist/src/sim/job.js for agents,
+ *  dist/src/sim/tokenomics-job.js for tokenomics), next to the worker's ../src. */
+export function jobModuleFor(kind: JobKind, workerFile: URL = defaultWorkerFile()): URL {
+  return new URL(JOB_MODULES[kind], workerFile);
+}
+
+/** The production job module of agents scenarios. */
 export function defaultJobModule(workerFile: URL = defaultWorkerFile()): URL {
-  return new URL('../src/sim/job.js', workerFile);
+  return jobModuleFor('agents', workerFile);
 }
 
 /** The CPUs allocated to this process (SLURM_CPUS_PER_TASK, the cgroup quota, else available; cpus.ts). */
@@ -83,6 +98,8 @@ export function createExecutor(opts: ExecutorOptions = {}): Executor {
   }
 
   const filename = toModuleHref(opts.workerFile ?? defaultWorkerFile());
+  // Loaded on first use: a command that runs no pool does not pay for it.
+  const { Piscina } = createRequire(import.meta.url)('piscina') as { Piscina: typeof PiscinaClass };
   const pool = new Piscina<TaskInput, TaskOutput>({
     filename,
     minThreads: threads,

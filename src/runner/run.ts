@@ -1,5 +1,8 @@
 // The Monte Carlo runner: runs a scenario over grid points × replicates on a worker pool, checkpoints every
-// finished run to a part file, and assembles the final CSVs, summary.csv and manifest.json.
+// finished run to a part file, and assembles the final CSVs, summary.csv, metrics.csv and manifest.json.
+// Its pieces: definition.ts (what a resume must match), checkpoint.ts (resume / fresh start), pool.ts and
+// execute.ts (threads, one job → one part file), part.ts (the part format), assemble.ts (final files),
+// manifest.ts; this file schedules the runs, handles interrupts and failures, and commits the outputs.
 //
 // On-disk layout of <out>:
 //   .runs/sweep.json                  the sweep definition (checkpoint identity; compared on resume)
@@ -16,20 +19,23 @@
 // always assembled in that order, so they are byte-identical for any thread count, executor, or
 // interruption and resume.
 
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, renameSync } from 'node:fs';
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../scenario/errors.js';
+import { packageInfo } from '../scenario/paths.js';
 import { assembleOutputs, AssemblyStopped, commitStaged, discardStaged, type StagedFile } from './assemble.js';
 import { describePoint, pointAt, pointCount, type GridPoint, type GridValue, type Sweep } from './grid.js';
-import { partFileName, removeStaleTemps } from './part.js';
-import { createExecutor, defaultJobModule, defaultThreads, defaultWorkerFile, toModuleHref, type Executor } from './pool.js';
+import { PartDamagedError, partFileName, readPartHeader } from './part.js';
+import { createExecutor, defaultThreads, defaultWorkerFile, jobModuleFor, toModuleHref, type Executor, type JobKind } from './pool.js';
 import { createProgress, type ProgressMode } from './progress.js';
-import { SEED_RULE, canonicalJson, checkBaseSeed, deriveSeed } from './seeds.js';
-import type { RunJob } from './types.js';
+import { checkBaseSeed, deriveSeed } from './seeds.js';
+import { diffDefinitions, jsonClone, setPointValues, type SweepDefinition } from './definition.js';
+import { RUN_FAILED, RUN_OK, RUN_PENDING, writeManifest } from './manifest.js';
+import { openCheckpoint } from './checkpoint.js';
 import type { ShardHooks } from './shard.js';
+export { diffDefinitions, setPointValues, type SweepDefinition };
+import type { RunJob } from './types.js';
 
 export interface MonteCarloOptions {
   /** The resolved base scenario (plain JSON). */
@@ -42,8 +48,16 @@ export interface MonteCarloOptions {
   replicates: number;
   /** From `buildSweep()`; default: the single empty point (`run --seeds N`). */
   sweep?: Sweep;
-  /** Module exporting `runJob` (path or URL); default dist/src/sim/job.js. */
+  /** Module exporting `runJob` (path or URL); default: the module of `kind`. */
   runJobModule?: string | URL;
+  /** Run with exactly this run seed instead of the derived one (a single run: one point, one replicate),
+   *  to reproduce a run whose seed was printed. */
+  runSeed?: number;
+  /** Scenario kind, which chooses the job module when `runJobModule` is not given (default agents). */
+  kind?: JobKind;
+  /** Tables the jobs write (file names, e.g. `losses.csv`, hidden `_…` ones included); default every
+   *  table. Passed to each job as `RunJob.tables`. */
+  tables?: readonly string[];
   /**
    * Builds a point's scenario from the base scenario (must not mutate it). Default: a deep copy with each
    * `values[key]` set at the dotted path `key` (intermediate mappings created as needed). Called once for
@@ -80,8 +94,25 @@ export interface MonteCarloOptions {
   resumeHint?: string;
   /** Override the worker file (default dist/workers/run-job.js). */
   workerFile?: string | URL;
+  /**
+   * Called once every run succeeded and the tables are assembled, before anything is put in place: writes
+   * what the caller derives from the runs (figures, summaries) into `ctx.dir`, a staging folder whose files
+   * are moved into `out` with the tables, `manifest.json` last, and returns fields to add to the manifest.
+   * Part files are still in `ctx.runsDir` (e.g. `readPartTable`). A throw fails the sweep (nothing is put
+   * in place; the runs are kept for `resume`); an interrupt during it is reported like any other.
+   */
+  finish?: (ctx: FinishContext) => Promise<Record<string, unknown> | void>;
   /** One shard of the sweep (`sweep --shard i/n`), or a merge of shards that never simulates (shard.ts). */
   shard?: ShardHooks;
+}
+
+export interface FinishContext {
+  /** Staging folder inside `out`: files written here are moved into `out` with the tables. */
+  dir: string;
+  out: string;
+  runsDir: string;
+  /** Every run in canonical order: its seed and metrics (from its part header). */
+  runs: { point: number; replicate: number; seed: number; metrics: Record<string, number> }[];
 }
 
 export interface RunFailure {
@@ -138,202 +169,23 @@ export class SweepInterruptedError extends Error {
   }
 }
 
-/** The part of the sweep that must match for a resume. */
-export interface SweepDefinition {
-  seed: number;
-  mode: Sweep['mode'];
-  axes: { name: string; key: string; values: GridValue[] }[];
-  points: number;
-  replicates: number;
-  scenario: unknown;
-}
 
-interface Checkpoint {
-  tool: string;
-  version: string;
-  sweep: SweepDefinition;
-}
-
-const RUN_PENDING = 0;
-const RUN_OK = 1;
-const RUN_FAILED = 2;
-/** Left to another shard (sharded sweeps only). */
-const RUN_ELSEWHERE = 3;
-
-let cachedVersion: string | undefined;
-/** `version` of the nearest package.json above this module. */
+/** The tool's version (package.json). */
 export function toolVersion(): string {
-  if (cachedVersion !== undefined) return cachedVersion;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const f = join(dir, 'package.json');
-    if (existsSync(f)) {
-      try {
-        cachedVersion = String((JSON.parse(readFileSync(f, 'utf8')) as { version?: unknown }).version ?? 'unknown');
-      } catch {
-        cachedVersion = 'unknown';
-      }
-      return cachedVersion;
-    }
-    const up = dirname(dir);
-    if (up === dir) return (cachedVersion = 'unknown');
-    dir = up;
-  }
+  return packageInfo().version;
 }
 
-function isPlainObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/** How to run one failed run alone: `run` with the point's values and its seed. */
+function reproduce(sweep: Sweep, point: GridPoint, seed: number): string {
+  const sets = sweep.axes.map((a) => ` --set ${a.name}=${String(point.values[a.key])}`).join('');
+  return `alone: run <scenario>${sets} --run-seed ${seed}`;
 }
 
-/** Default `applyPoint`: deep copy, then set each dotted key. */
-export function setPointValues(scenario: unknown, point: GridPoint, sweep: Sweep): unknown {
-  const keys = Object.keys(point.values);
-  if (keys.length === 0) return scenario;
-  if (!isPlainObject(scenario)) throw new InputError('--grid: the scenario is not a mapping, cannot set keys in it');
-  const copy = structuredClone(scenario);
-  for (const key of keys) {
-    const segs = key.split('.');
-    let o: Record<string, unknown> = copy;
-    for (let i = 0; i < segs.length - 1; i++) {
-      const next = o[segs[i]];
-      if (next === undefined || next === null) o[segs[i]] = {};
-      else if (!isPlainObject(next)) {
-        const name = sweep.axes.find((a) => a.key === key)?.name ?? key;
-        throw new InputError(`--grid ${name}: '${segs.slice(0, i + 1).join('.')}' is not a mapping in the scenario`);
-      }
-      o = o[segs[i]] as Record<string, unknown>;
-    }
-    o[segs[segs.length - 1]] = point.values[key];
-  }
-  return copy;
-}
-
-function jsonClone<T>(x: T): T {
-  return x === undefined ? x : (JSON.parse(JSON.stringify(x)) as T);
-}
-
-function short(v: unknown): string {
-  const s = canonicalJson(v);
-  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
-}
-
-function scenarioDiffs(a: unknown, b: unknown, path: string, out: string[], limit: number): void {
-  if (out.length >= limit) return;
-  if (isPlainObject(a) && isPlainObject(b)) {
-    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-    for (const k of keys) scenarioDiffs(a[k], b[k], path ? `${path}.${k}` : k, out, limit);
-    return;
-  }
-  if (canonicalJson(a) !== canonicalJson(b)) {
-    out.push(`scenario ${path || '(root)'}: ${a === undefined ? '(absent)' : short(a)} in the checkpoint, ${b === undefined ? '(absent)' : short(b)} now`);
-  }
-}
-
-/** What differs between a saved and a current sweep definition (empty when they match). */
-export function diffDefinitions(saved: SweepDefinition, cur: SweepDefinition): string[] {
-  const d: string[] = [];
-  if (saved.seed !== cur.seed) d.push(`seed: ${saved.seed} in the checkpoint, ${cur.seed} now`);
-  if (saved.replicates !== cur.replicates) d.push(`replicates: ${saved.replicates} in the checkpoint, ${cur.replicates} now`);
-  if (saved.mode !== cur.mode) d.push(`sweep mode: ${saved.mode} in the checkpoint, ${cur.mode} now`);
-  const sa = saved.axes ?? [];
-  const ca = cur.axes;
-  if (sa.length !== ca.length || sa.some((a, i) => a.key !== ca[i].key)) {
-    d.push(`grid keys: [${sa.map((a) => a.key).join(', ')}] in the checkpoint, [${ca.map((a) => a.key).join(', ')}] now`);
-  } else {
-    sa.forEach((a, i) => {
-      if (canonicalJson(a.values) !== canonicalJson(ca[i].values)) {
-        d.push(`grid ${ca[i].name} values: ${short(a.values)} in the checkpoint, ${short(ca[i].values)} now`);
-      }
-    });
-  }
-  const sd: string[] = [];
-  scenarioDiffs(saved.scenario, cur.scenario, '', sd, 5);
-  d.push(...sd);
-  return d;
-}
-
-function writeJsonAtomic(path: string, value: unknown): void {
-  const tmp = join(dirname(path), `.${process.pid}.${Date.now()}.json.tmp`);
-  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
-  renameSync(tmp, path);
-}
-
-function readJson(path: string): unknown {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as unknown;
-  } catch (e) {
-    throw new InputError(`${path}: unreadable (${(e as Error).message}); start afresh without resume`);
-  }
-}
-
-interface ManifestInput {
-  path: string;
-  definition: SweepDefinition;
-  status: 'ok' | 'failed';
-  started: Date;
-  indexColumns: boolean;
-  threads: number;
-  jobModule: string;
-  outputs: string[];
-  statuses: Uint8Array;
-  resumed: number;
-  failures: Map<number, RunFailure>;
-  seedOf: (id: number) => number;
-  /** Extra top-level fields (a merge's shard stamps). */
-  extra?: Record<string, unknown>;
-}
-
-/** Streams manifest.json to a temporary file; returns it staged for the final rename. */
-async function writeManifest(m: ManifestInput): Promise<StagedFile> {
-  const R = m.definition.replicates;
-  const total = m.statuses.length;
-  let ok = 0;
-  let failed = 0;
-  for (const s of m.statuses) {
-    if (s === RUN_OK) ok++;
-    else if (s === RUN_FAILED) failed++;
-  }
-  const head = {
-    tool: 'allora-sim',
-    version: toolVersion(),
-    status: m.status,
-    started: m.started.toISOString(),
-    finished: new Date().toISOString(),
-    sweep: m.definition,
-    seedRule: SEED_RULE,
-    runOrder: 'point-major: run id = point * replicates + replicate',
-    indexColumns: m.indexColumns,
-    threads: m.threads,
-    jobModule: m.jobModule,
-    outputs: m.outputs,
-    counts: { total, ok, failed, pending: total - ok - failed, resumed: m.resumed },
-    ...m.extra,
-  };
-  const tmp = join(dirname(m.path), `.manifest.json.${process.pid}.partial`);
-  const out = createWriteStream(tmp);
-  const failedWrite = new Promise<never>((_, reject) => out.on('error', reject));
-  failedWrite.catch(() => undefined);
-  const write = async (s: string) => {
-    if (!out.write(s)) await Promise.race([once(out, 'drain'), failedWrite]);
-  };
-  const headText = JSON.stringify(head, null, 2);
-  await write(`${headText.slice(0, headText.lastIndexOf('}')).trimEnd()},\n  "runs": [`);
-  for (let id = 0; id < total; id++) {
-    const s = m.statuses[id];
-    const run: Record<string, unknown> = {
-      point: Math.floor(id / R),
-      replicate: id % R,
-      seed: m.seedOf(id),
-      status: s === RUN_OK ? 'ok' : s === RUN_FAILED ? 'failed' : 'pending',
-    };
-    const f = m.failures.get(id);
-    if (f) run.error = f.error;
-    await write(`${id === 0 ? '' : ','}\n    ${JSON.stringify(run)}`);
-  }
-  await write(`${total > 0 ? '\n  ' : ''}]\n}\n`);
-  out.end();
-  await Promise.race([once(out, 'finish'), failedWrite]);
-  return { name: 'manifest.json', tmp, final: m.path };
+/** The first line of an error message (a job's error may span lines). */
+function oneLine(text: string): string {
+  const line = text.split('\n')[0];
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }
 
 function checkInt(v: number, min: number, label: string): number {
@@ -353,6 +205,12 @@ export async function runMonteCarlo(opts: MonteCarloOptions): Promise<RunSummary
   const P = pointCount(sweep);
   const total = P * R;
   if (!Number.isSafeInteger(total) || total > 2 ** 31) throw new InputError(`the sweep has ${P} points × ${R} replicates: too many runs`);
+  if (opts.runSeed !== undefined) {
+    if (!Number.isInteger(opts.runSeed) || opts.runSeed < 0 || opts.runSeed > 0xffffffff) {
+      throw new InputError(`--run-seed: must be an integer in [0, 4294967295] (got ${String(opts.runSeed)})`);
+    }
+    if (total !== 1) throw new InputError(`--run-seed: runs exactly one run (got ${P} points × ${R} replicates)`);
+  }
   const indexColumns = opts.indexColumns ?? true;
   const out = resolve(opts.out);
   const runsDir = join(out, '.runs');
@@ -360,17 +218,19 @@ export async function runMonteCarlo(opts: MonteCarloOptions): Promise<RunSummary
   const log = opts.log ?? (quiet ? () => undefined : (s: string) => void process.stderr.write(`${s}\n`));
   const resumeHint = opts.resumeHint ?? 're-run the same command with --resume';
   const applyPoint = opts.applyPoint ?? setPointValues;
+  const tables = opts.tables ? [...opts.tables] : undefined;
+  const fixedSeed = opts.runSeed;
 
   const workerFile = opts.inline ? undefined : (opts.workerFile ?? defaultWorkerFile());
   const jobHref = toModuleHref(
-    opts.runJobModule ?? defaultJobModule(workerFile === undefined ? undefined : new URL(toModuleHref(workerFile))),
+    opts.runJobModule ?? jobModuleFor(opts.kind ?? 'agents', workerFile === undefined ? undefined : new URL(toModuleHref(workerFile))),
   );
+  // Validate every point's scenario up front.
+  for (let p = 0; p < P; p++) applyPoint(opts.scenario, pointAt(sweep, p), sweep);
   if (jobHref.startsWith('file:') && !existsSync(fileURLToPath(jobHref))) {
     throw new Error(`job module not found: ${fileURLToPath(jobHref)} (build the project first: npm run build)`);
   }
 
-  // Validate every point's scenario up front.
-  for (let p = 0; p < P; p++) applyPoint(opts.scenario, pointAt(sweep, p), sweep);
 
   const definition: SweepDefinition = jsonClone({
     seed: base,
@@ -379,93 +239,21 @@ export async function runMonteCarlo(opts: MonteCarloOptions): Promise<RunSummary
     points: P,
     replicates: R,
     scenario: opts.scenario ?? null,
+    tables: tables ?? null,
+    ...(fixedSeed !== undefined ? { runSeed: fixedSeed } : {}),
   });
-  const seedOf = (id: number): number => deriveSeed(base, pointAt(sweep, Math.floor(id / R)).values, id % R);
+  const seedAt = (p: number, r: number): number => fixedSeed ?? deriveSeed(base, pointAt(sweep, p).values, r);
+  const seedOf = (id: number): number => seedAt(Math.floor(id / R), id % R);
 
-  // Checkpoint directory.
-  const statuses = new Uint8Array(total);
-  let skipped = 0;
-  const checkpointPath = join(runsDir, 'sweep.json');
+  // Checkpoint directory (checkpoint.ts): resume state, or a fresh .runs/.
   const manifestPath = join(out, 'manifest.json');
-  try {
-    mkdirSync(out, { recursive: true });
-  } catch (e) {
-    throw new InputError(`${out}: cannot create the output directory (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  const cp = openCheckpoint({ out, runsDir, definition, resume: opts.resume ?? false, total, R, seedOf, log, indexColumns, summary: opts.summary ?? true, shard: opts.shard });
+  if ('complete' in cp) {
+    return { out, points: P, replicates: R, total, ran: 0, skipped: total, failures: [], pending: 0, outputs: cp.complete, elapsedMs: Date.now() - t0 };
   }
-  let resuming = false;
-  // Shards and merges: join (or create) the checkpoint, never wipe it (shard.ts).
-  if (opts.shard) resuming = opts.shard.openCheckpoint(runsDir, { tool: 'allora-sim', version: toolVersion(), sweep: definition });
-  else if (opts.resume) {
-    if (existsSync(checkpointPath)) {
-      const saved = readJson(checkpointPath) as Checkpoint;
-      const diffs = diffDefinitions(saved.sweep, definition);
-      if (diffs.length > 0) {
-        throw new InputError(
-          `${runsDir}: cannot resume, the sweep definition differs from the checkpoint's: ${diffs.join('; ')} (run without resume to start afresh, or use another output directory)`,
-        );
-      }
-      resuming = true;
-    } else if (existsSync(runsDir) && readdirSync(runsDir).some((n) => n.endsWith('.ndjson'))) {
-      throw new InputError(`${runsDir}: has part files but no sweep.json; cannot tell which sweep they belong to (delete ${runsDir} to start afresh)`);
-    } else if (existsSync(manifestPath)) {
-      const m = readJson(manifestPath) as { status?: string; sweep?: SweepDefinition; outputs?: string[]; indexColumns?: boolean };
-      if (m.sweep) {
-        const diffs = diffDefinitions(m.sweep, definition);
-        if (diffs.length > 0) {
-          throw new InputError(
-            `${manifestPath}: cannot resume, the sweep definition differs from the manifest's: ${diffs.join('; ')} (run without resume to start afresh, or use another output directory)`,
-          );
-        }
-        const complete =
-          m.status === 'ok' &&
-          m.indexColumns === indexColumns &&
-          (m.outputs ?? []).includes('summary.csv') === (opts.summary ?? true) &&
-          (m.outputs ?? []).every((f) => existsSync(join(out, f)));
-        if (complete) {
-          log(`${out}: the sweep is already complete (manifest.json); nothing to do`);
-          return {
-            out,
-            points: P,
-            replicates: R,
-            total,
-            ran: 0,
-            skipped: total,
-            failures: [],
-            pending: 0,
-            outputs: m.outputs ?? [],
-            elapsedMs: Date.now() - t0,
-          };
-        }
-      }
-      log(`${out}: no checkpoint to resume from; starting the sweep afresh`);
-    }
-  }
-  let elsewhere = 0;
-  if (resuming) {
-    if (opts.shard) opts.shard.removeStaleTemps(runsDir);
-    else removeStaleTemps(runsDir);
-    const present = new Set(readdirSync(runsDir));
-    for (let id = 0; id < total; id++) {
-      if (opts.shard && !opts.shard.owns(id)) {
-        statuses[id] = RUN_ELSEWHERE;
-        elsewhere++;
-        continue;
-      }
-      if (present.has(partFileName(Math.floor(id / R), id % R))) {
-        statuses[id] = RUN_OK;
-        skipped++;
-      }
-    }
-    log(`${opts.shard?.label ?? 'resuming'}: ${skipped} of ${total - elsewhere} runs already done`);
-  } else {
-    if (existsSync(runsDir)) {
-      const old = readdirSync(runsDir).filter((n) => n.endsWith('.ndjson')).length;
-      if (old > 0) log(`${runsDir}: discarding ${old} finished runs of an earlier sweep (pass resume to continue it instead)`);
-    }
-    rmSync(runsDir, { recursive: true, force: true });
-    mkdirSync(runsDir, { recursive: true });
-    writeJsonAtomic(checkpointPath, { tool: 'allora-sim', version: toolVersion(), sweep: definition } satisfies Checkpoint);
-  }
+  const statuses = cp.statuses;
+  const skipped = cp.skipped;
+  const elsewhere = cp.elsewhere;
 
   // Interruption.
   let stopped = false;
@@ -556,8 +344,8 @@ export async function runMonteCarlo(opts: MonteCarloOptions): Promise<RunSummary
           cachedScenario = applyPoint(opts.scenario, point, sweep);
           cachedPoint = p;
         }
-        const seed = deriveSeed(base, point.values, r);
-        const job: RunJob = { scenario: cachedScenario, seed, point: p, replicate: r };
+        const seed = seedAt(p, r);
+        const job: RunJob = { scenario: cachedScenario, seed, point: p, replicate: r, ...(tables ? { tables } : {}) };
         const task = ex.run({ module: jobHref, job, runsDir, indexColumns }).then((res) => {
           if (res.ok) {
             statuses[id] = RUN_OK;
@@ -566,7 +354,7 @@ export async function runMonteCarlo(opts: MonteCarloOptions): Promise<RunSummary
             return;
           }
           if (res.writeFailed) {
-            fatal ??= new Error(`${runsDir}: cannot write the part file of run (point ${p}, replicate ${r}): ${res.error}`);
+            fatal ??= Object.assign(new Error(`${runsDir}: cannot write the part file of run (point ${p}, replicate ${r}): ${oneLine(res.error)}`), { exitCode: 1 });
             stop();
             return;
           }
@@ -576,7 +364,7 @@ export async function runMonteCarlo(opts: MonteCarloOptions): Promise<RunSummary
           const failure: RunFailure = { point: p, replicate: r, seed, values: point.values, where, error: res.error };
           failures.set(id, failure);
           progress.tick();
-          log(`run failed: point ${p} (${where}), replicate ${r}, seed ${seed}: ${res.error}`);
+          log(`run failed: point ${p} (${where}), replicate ${r}, seed ${seed} [${reproduce(sweep, point, seed)}]: ${oneLine(res.error)}`);
           if (opts.failFast) stop();
         });
         inflight.add(task);
@@ -611,7 +399,6 @@ export async function runMonteCarlo(opts: MonteCarloOptions): Promise<RunSummary
 
     const manifestBase = {
       path: manifestPath,
-      extra: opts.shard?.manifest,
       definition,
       started,
       indexColumns,
@@ -627,7 +414,9 @@ export async function runMonteCarlo(opts: MonteCarloOptions): Promise<RunSummary
       const staged = await writeManifest({ ...manifestBase, status: 'failed', outputs: [] });
       commitStaged([staged]);
       const s = summaryOf(['manifest.json']);
-      const shown = s.failures.slice(0, 20).map((f) => `  point ${f.point} (${f.where}), replicate ${f.replicate}, seed ${f.seed}: ${f.error}`);
+      const shown = s.failures
+        .slice(0, 20)
+        .map((f) => `  point ${f.point} (${f.where}), replicate ${f.replicate}, seed ${f.seed} [${reproduce(sweep, pointAt(sweep, f.point), f.seed)}]: ${oneLine(f.error)}`);
       if (s.failures.length > 20) shown.push(`  … and ${s.failures.length - 20} more (see ${manifestPath})`);
       const pendingNote = s.pending > 0 ? `; ${s.pending} runs not started (fail-fast)` : '';
       throw new SweepFailedError(
@@ -645,7 +434,7 @@ export async function runMonteCarlo(opts: MonteCarloOptions): Promise<RunSummary
         replicates: R,
         indexColumns,
         summary: opts.summary ?? true,
-        expectedSeed: (p, r) => deriveSeed(base, pointAt(sweep, p).values, r),
+        expectedSeed: seedAt,
         shouldStop: () => stopped,
       });
     } catch (e) {
@@ -657,16 +446,51 @@ export async function runMonteCarlo(opts: MonteCarloOptions): Promise<RunSummary
           summaryOf([]),
         );
       }
+      if (e instanceof PartDamagedError) {
+        // Damaged after it was written: remove it so that resume runs it again (the others are kept).
+        rmSync(e.path, { force: true });
+        throw Object.assign(
+          new Error(`${e.path}: ${e.reason}; removed — the other runs are kept in ${runsDir}; to run it again, ${resumeHint}`),
+          { exitCode: 1 },
+        );
+      }
       throw e;
     }
-    const outputs = [...staged.map((f) => f.name), 'manifest.json'];
+    let extra: Record<string, unknown> | undefined;
+    const finishDir = join(out, `.finish-${process.pid}`);
     try {
-      staged.push(await writeManifest({ ...manifestBase, status: 'ok', outputs }));
+      if (opts.finish) {
+        rmSync(finishDir, { recursive: true, force: true });
+        mkdirSync(finishDir);
+        const runs: FinishContext['runs'] = [];
+        for (let id = 0; id < total; id++) {
+          const h = readPartHeader(join(runsDir, partFileName(Math.floor(id / R), id % R)));
+          runs.push({ point: h.point, replicate: h.replicate, seed: h.seed, metrics: Object.fromEntries(Object.entries(h.metrics).map(([k, v]) => [k, Number(v)])) });
+        }
+        extra = (await opts.finish({ dir: finishDir, out, runsDir, runs })) ?? undefined;
+        if (interrupted) {
+          throw new SweepInterruptedError(
+            `interrupted by ${interrupted} while writing the outputs: all ${total} runs are kept in ${runsDir}; to continue, ${resumeHint}`,
+            interrupted,
+            interrupted === 'SIGTERM' ? 143 : 130,
+            summaryOf([]),
+          );
+        }
+        for (const name of readdirSync(finishDir).sort()) {
+          if (name === 'manifest.json' || staged.some((f) => f.name === name)) continue;
+          staged.push({ name, tmp: join(finishDir, name), final: join(out, name) });
+        }
+      }
+      const outputs = [...staged.map((f) => f.name), 'manifest.json'];
+      staged.push(await writeManifest({ ...manifestBase, status: 'ok', outputs, extra: { ...extra, ...opts.shard?.manifest } }));
+      commitStaged(staged);
     } catch (e) {
       discardStaged(staged);
       throw e;
+    } finally {
+      rmSync(finishDir, { recursive: true, force: true });
     }
-    commitStaged(staged);
+    const outputs = staged.map((f) => f.name);
     if (!opts.keepParts) rmSync(runsDir, { recursive: true, force: true });
     return summaryOf(outputs);
   } finally {

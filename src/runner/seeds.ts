@@ -68,3 +68,18 @@ export function deriveSeed(base: number, values: Readonly<Record<string, GridVal
   const text = `allora-sim/seed/v1|${base}|${canonicalJson(values)}|${replicate}`;
   return fmix32(fnv1a32(text));
 }
+
+/** A base seed from the command line or a scenario: a non-negative integer as is; any other text names a
+ *  stream (its FNV-1a hash). */
+export function baseSeed(raw: string | number, where: string): number {
+  if (typeof raw === 'number') {
+    if (!Number.isSafeInteger(raw) || raw < 0) throw new InputError(`${where}: must be an integer ≥ 0 (got ${raw})`);
+    return raw;
+  }
+  if (/^\d+$/.test(raw)) {
+    const n = Number(raw);
+    if (!Number.isSafeInteger(n)) throw new InputError(`${where}: must be an integer ≤ ${Number.MAX_SAFE_INTEGER} (got ${raw.length > 30 ? `${raw.slice(0, 30)}…` : raw})`);
+    return n;
+  }
+  return fnv1a32(raw); // a string seed names a stream
+}

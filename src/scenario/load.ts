@@ -5,10 +5,11 @@
 
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv';
+import type { parseDocument as ParseDocument } from 'yaml';
 import { PROFILES, isProfileName, type MechanismParams, type ProfileName } from '../engine/params.js';
-import { InputError } from './errors.js';
+import { InputError, printable } from './errors.js';
 import { takeSweepSection } from './sweep-section.js';
 import { aliasNames, closestKey, resolveKey } from './keys.js';
 import {
@@ -41,6 +42,8 @@ export interface LoadOptions {
   set?: readonly string[];
   /** Validator of `kind: tokenomics` documents; default: the registered one; none → the document is kept raw. */
   validateTokenomics?: TokenomicsValidator;
+  /** Receives one-line notes about adjustments the loader made (e.g. the warm-up rule). */
+  onNote?: (line: string) => void;
 }
 
 /** A `kind: tokenomics` document: not validated here (its layout belongs to src/scenario/tokenomics.ts). */
@@ -57,6 +60,10 @@ export interface TokenomicsDocument {
 export type LoadedScenario = Scenario | TokenomicsDocument;
 
 type Doc = Record<string, unknown>;
+
+// The YAML parser and the schema validator are loaded on first use (start-up of commands that need neither).
+const require = createRequire(import.meta.url);
+const yaml = (): { parseDocument: typeof ParseDocument } => require('yaml') as { parseDocument: typeof ParseDocument };
 
 const isPlainObject = (v: unknown): v is Doc => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -83,15 +90,25 @@ export function readScenarioFile(file: string): Doc {
 /** Parses scenario text; the format follows the extension of `file` (.json → JSON, otherwise YAML). */
 export function parseScenarioText(text: string, file: string): Doc {
   let value: unknown;
+  if (text.includes('\u0000')) throw new InputError(`${file}: not a text file (it contains NUL bytes)`);
   if (extname(file).toLowerCase() === '.json') {
     try {
-      value = JSON.parse(text);
+      value = JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
     } catch (e) {
       throw new InputError(`${file}: invalid JSON (${firstLine((e as Error).message)})`);
     }
   } else {
+    let doc: ReturnType<typeof ParseDocument>;
     try {
-      value = parseYaml(text);
+      doc = yaml().parseDocument(text, { logLevel: 'silent', prettyErrors: false, uniqueKeys: true });
+    } catch (e) {
+      throw new InputError(`${file}: invalid YAML (${firstLine((e as Error).message)})`);
+    }
+    if (doc.errors.length > 0) throw new InputError(`${file}: invalid YAML (${firstLine(doc.errors[0].message)})`);
+    const tag = doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
+    if (tag) throw new InputError(`${file}: invalid YAML (${firstLine(tag.message)}; YAML tags are not supported)`);
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
     } catch (e) {
       throw new InputError(`${file}: invalid YAML (${firstLine((e as Error).message)})`);
     }
@@ -104,7 +121,7 @@ export function parseScenarioText(text: string, file: string): Doc {
 }
 
 function firstLine(s: string): string {
-  return s.split('\n')[0].trim();
+  return printable(s.split('\n')[0].trim(), 200);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -114,6 +131,7 @@ let compiled: ValidateFunction | undefined;
 
 function validator(): ValidateFunction {
   if (!compiled) {
+    const { Ajv } = require('ajv') as { Ajv: typeof AjvClass };
     const ajv = new Ajv({ allErrors: true, allowUnionTypes: true, strict: true });
     compiled = ajv.compile(agentsJsonSchema());
   }
@@ -121,7 +139,7 @@ function validator(): ValidateFunction {
 }
 
 function fmtValue(v: unknown): string {
-  if (typeof v === 'string') return `'${v}'`;
+  if (typeof v === 'string') return `'${printable(v, 60)}'`;
   if (v === null) return 'an empty value';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
@@ -234,7 +252,7 @@ function validateDoc(doc: Doc, attr: Attribution): void {
 /** Splits `key=value`. */
 export function parseSetArg(arg: string): { key: string; value: string } {
   const eq = arg.indexOf('=');
-  if (eq <= 0) throw new InputError(`--set ${arg}: expected key=value (e.g. --set mechanism.p=2 or --set p=2)`);
+  if (eq <= 0) throw new InputError(`--set ${printable(arg)}: expected key=value (e.g. --set mechanism.p=2 or --set p=2)`);
   return { key: arg.slice(0, eq).trim(), value: arg.slice(eq + 1).trim() };
 }
 
@@ -271,8 +289,21 @@ export function parseValue(raw: string, spec?: NodeSpec): unknown {
   }
 }
 
-function setAt(doc: Doc, path: string, value: unknown, label: string): void {
+/** Key names that would reach an object's prototype: never set. */
+const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'prototype', 'constructor']);
+
+/** The segments of a `--set` key path; InputError for an empty or prototype-reaching segment. */
+function pathSegments(path: string, label: string): string[] {
   const segs = path.split('.');
+  for (const seg of segs) {
+    if (seg === '') throw new InputError(`${label}: empty key segment in '${path}'`);
+    if (FORBIDDEN_SEGMENTS.has(seg)) throw new InputError(`${label}: '${seg}' is not allowed as a key`);
+  }
+  return segs;
+}
+
+function setAt(doc: Doc, path: string, value: unknown, label: string): void {
+  const segs = pathSegments(path, label);
   let o: Doc = doc;
   for (let i = 0; i < segs.length - 1; i++) {
     const seg = segs[i];
@@ -287,9 +318,19 @@ function setAt(doc: Doc, path: string, value: unknown, label: string): void {
   o[segs[segs.length - 1]] = value;
 }
 
+/**
+ * Applies `--set a.b=v` to a raw mapping whose layout the agents loader does not know (a tokenomics
+ * document, validated after by its own validator): the key is a dotted path (no aliases), the value is
+ * parsed by `parseValue` without a spec. Prototype-reaching keys are an InputError.
+ */
+export function setRawPath(doc: Doc, arg: string, source = '--set'): void {
+  const { key, value } = parseSetArg(arg);
+  setAt(doc, key, parseValue(value), `${source}: --set ${printable(arg)}`);
+}
+
 function applySet(doc: Doc, arg: string, source: string, attr: Attribution): ScenarioOverride {
   const { key, value: raw } = parseSetArg(arg);
-  const label = `${source}: --set ${arg}`;
+  const label = `${source}: --set ${printable(arg)}`;
   const path = resolveKey(key);
   const spec = specAt(path);
   if (!spec) {
@@ -321,7 +362,21 @@ function mergeDefaults(defaults: unknown, given: unknown): unknown {
   return given === undefined ? defaults : given;
 }
 
+/** Size limits, checked before any work starts (larger values hang or exhaust memory rather than run). */
+export const LIMITS = { epochs: 1_000_000_000, participants: 100_000 } as const;
+
 function crossChecks(s: Scenario, attr: Attribution): void {
+  if (s.epochs > LIMITS.epochs) {
+    throw new InputError(`${attr.label('epochs')}: epochs: at most ${LIMITS.epochs} (the size limit; got ${s.epochs})`);
+  }
+  for (const role of ['inferers', 'forecasters', 'reputers'] as const) {
+    const n = s.participants[role].count;
+    if (n > LIMITS.participants) {
+      throw new InputError(
+        `${attr.label(`participants.${role}.count`)}: participants.${role}.count: at most ${LIMITS.participants} (the size limit; got ${n})`,
+      );
+    }
+  }
   if (s.warmup >= s.epochs) {
     throw new InputError(
       `${attr.label('warmup')}: warmup: must be an integer in [0, epochs − 1] = [0, ${s.epochs - 1}] (got ${s.warmup})`,
@@ -332,6 +387,22 @@ function crossChecks(s: Scenario, attr: Attribution): void {
       `${attr.label('switches.rep_ema_linear')}: switches.rep_ema_linear: cannot be true together with switches.rep_ema_none (choose one reputer EMA variant)`,
     );
   }
+}
+
+/**
+ * The warm-up rule, one for every command: when the command line sets the number of epochs (`--epochs N`,
+ * `--set epochs=N` / `N_e=N`, a `--grid` over epochs) to N ≤ the scenario's warm-up and does not set the
+ * warm-up itself, the warm-up becomes ⌊N/10⌋ (with a note). A warm-up set on the command line, or in a file
+ * that also sets the epochs, is never changed: warm-up ≥ epochs there is an InputError.
+ */
+function adjustWarmup(doc: Doc, overrides: readonly ScenarioOverride[], onNote?: (line: string) => void): void {
+  if (!overrides.some((o) => o.path === 'epochs') || overrides.some((o) => o.path === 'warmup')) return;
+  const epochs = doc.epochs;
+  const defaults = specDefaults() as Doc;
+  const warmup = doc.warmup ?? defaults.warmup;
+  if (typeof epochs !== 'number' || typeof warmup !== 'number' || warmup < epochs) return;
+  doc.warmup = Math.floor(epochs / 10);
+  onNote?.(`note: warmup ${warmup} ≥ epochs ${epochs}; using warmup ${doc.warmup as number} (set it with --set warmup=N)`);
 }
 
 /** A section written with no keys (`mechanism:` with every line below commented out) reads as null in
@@ -367,6 +438,7 @@ export function scenarioFromObject(raw: unknown, source: string, opts: LoadOptio
   const overrides: ScenarioOverride[] = [];
   for (const arg of opts.set ?? []) overrides.push(applySet(doc, arg, source, attr));
   if (overrides.length > 0) validateDoc(doc, attr);
+  adjustWarmup(doc, overrides, opts.onNote);
   // 3. Defaults and the mechanism parameters.
   const merged = mergeDefaults(specDefaults(), doc) as Doc;
   const profile = merged.profile as ProfileName;

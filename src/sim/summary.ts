@@ -1,7 +1,7 @@
 // summary.json of a run: every headline metric with its definition and its distribution over seeds, and each
 // claim of the paper judged on the median run, with the share of seeds in which it holds.
 
-import { mean, median, quantileSorted, sampleStandardDeviation } from 'simple-statistics';
+import { distribution as stats } from '../stats/summary.js';
 import { METRICS } from './metrics.js';
 import { judgeClaims } from './claims.js';
 
@@ -33,17 +33,8 @@ export interface RunSummary {
 }
 
 export function distribution(values: number[]): Omit<MetricSummary, 'definition'> {
-  const v = values.filter((x) => Number.isFinite(x));
-  if (v.length === 0) return { median: NaN, p10: NaN, p90: NaN, mean: NaN, std: NaN, values };
-  const sorted = [...v].sort((a, b) => a - b);
-  return {
-    median: median(v),
-    p10: quantileSorted(sorted, 0.1),
-    p90: quantileSorted(sorted, 0.9),
-    mean: mean(v),
-    std: v.length > 1 ? sampleStandardDeviation(v) : 0,
-    values,
-  };
+  const d = stats(values);
+  return { median: d.median, p10: d.p10, p90: d.p90, mean: d.mean, std: d.std, values };
 }
 
 export function summarizeRuns(

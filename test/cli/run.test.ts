@@ -30,6 +30,7 @@ describe('run: the figure 2–3 scenario', () => {
         'figure3.svg',
         'losses.csv',
         'manifest.json',
+        'metrics.csv',
         'reputers.csv',
         'rewards.csv',
         'summary.json',

@@ -1,5 +1,6 @@
-// Part files v2 (src/runner/part.ts): CSV formatting identical to csv-stringify, the header's section
-// layout, and the integrity checks the assembly makes (truncated section, old version, bad layout); the
+// Part files v3 (src/runner/part.ts): CSV formatting identical to csv-stringify, the header's section
+// layout and checksums, damaged parts re-run on resume (truncated, old version, bad layout, same-size
+// damage); the
 // column-union / index slow path of the assembly; a part file that cannot be written stops the sweep.
 import { closeSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +21,7 @@ import {
   readPartHeader,
   writePartAtomic,
 } from '../../src/runner/part.js';
-import { runMonteCarlo } from '../../src/runner/run.js';
+import { runMonteCarlo, setPointValues } from '../../src/runner/run.js';
 import { deriveSeed } from '../../src/runner/seeds.js';
 import { JOB, GRID, tempRoot, opts, csvFiles, rejection } from '../helpers/runner-fixture.js';
 
@@ -113,7 +114,7 @@ describe('part CSV formatting', () => {
 
     const plain = encodePart({ point: 0, replicate: 0, seed: 1 }, result, false);
     expect(plain.header.index).toBe(false);
-    expect(plain.sections[2].toString('utf8')).toBe('→\n\n');
+    expect((plain.sections[2] as Buffer).toString('utf8')).toBe('→\n\n');
 
     // Written atomically and read back with the same header.
     const dir = mkdirp(newDir('encode'));
@@ -183,70 +184,117 @@ describe('assembly from part files', () => {
     expect(csvFiles(d)).toEqual(reference);
   });
 
-  it('rejects a part whose section is truncated, naming it, and leaves no temporary files', async () => {
-    const d = await kept('trunc');
-    const path = join(d, '.runs', partFileName(4, 2));
-    const h = openPartHeader(path);
-    truncateSync(path, h.tables[0].offset + h.tables[0].length - 5);
-    const e = await rejection(runMonteCarlo(opts(d, { resume: true })));
-    expect(e.message).toContain(path);
-    expect(e.message).toMatch(/truncated part file .*delete it and resume/);
-    expect(readdirSync(d).filter((n) => n.startsWith('.') && n !== '.runs')).toEqual([]);
-    // Outputs of the earlier successful sweep are untouched.
+  /** Resumes `d` collecting the log lines; the outputs must equal the reference. */
+  async function resumeNotes(d: string): Promise<string[]> {
+    const notes: string[] = [];
+    await runMonteCarlo(opts(d, { resume: true, keepParts: true, log: (l) => notes.push(l) }));
     expect(csvFiles(d)).toEqual(reference);
+    expect(readdirSync(join(d, '.runs')).filter((n) => n.endsWith('.tmp') || n.endsWith('.spill'))).toEqual([]);
+    return notes.filter((l) => l.startsWith('note:'));
+  }
 
-    // A part cut inside its header line.
-    truncateSync(path, 10);
-    expect((await rejection(runMonteCarlo(opts(d, { resume: true })))).message).toMatch(/truncated part file \(incomplete header line\)/);
-    // Deleting it, as the message says, re-runs it.
-    rmSync(path);
+  it('re-runs a part damaged without changing its size (a digit in a section, in a metric), with one note', async () => {
+    const d = await kept('flip');
+    const path = join(d, '.runs', partFileName(2, 1));
+    const h = openPartHeader(path);
+    const bytes = readFileSync(path);
+    // A digit inside the first section becomes another digit: same size, still valid CSV.
+    let at = h.tables[0].offset;
+    while (!(bytes[at] >= 0x30 && bytes[at] <= 0x38)) at++;
+    bytes[at] += 1;
+    writeFileSync(path, bytes);
+    expect(statSync(path).size).toBe(bytes.length);
+    let notes = await resumeNotes(d);
+    expect(notes).toEqual([`note: ${path}: corrupt part file (table losses.csv: checksum mismatch); running it again`]);
+
+    // A metric's digit in the header (still valid JSON, same size).
+    const text = readFileSync(path, 'utf8');
+    const m = /"mean_loss":"(\d)/.exec(text)!;
+    const digit = m[1] === '9' ? '8' : String(Number(m[1]) + 1);
+    writeFileSync(path, text.slice(0, m.index + 13) + digit + text.slice(m.index + 14));
+    notes = await resumeNotes(d);
+    expect(notes).toEqual([`note: ${path}: corrupt part file (header checksum mismatch); running it again`]);
+  });
+
+  it('re-runs truncated, old-version, mislaid and malformed parts on resume, one note each', async () => {
+    const d = await kept('damaged');
+    const runs = join(d, '.runs');
+    const p = (pt: number, r: number) => join(runs, partFileName(pt, r));
+    const h = openPartHeader(p(4, 2));
+    truncateSync(p(4, 2), h.tables[0].offset + h.tables[0].length - 5);
+    truncateSync(p(0, 0), 10);
+    const v1 = { v: 1, point: 1, replicate: 0, seed: deriveSeed(42, { 'fixture.mu': 0, 'fixture.sigma': 1.5 }, 0), metrics: {}, tables: [] };
+    writeFileSync(p(1, 0), `${JSON.stringify(v1)}\n`);
+    writeFileSync(p(2, 1), readFileSync(p(2, 0)));
+    writeFileSync(p(3, 0), `${readFileSync(p(3, 0), 'utf8')}0,0,junk\n`);
+    writeFileSync(p(5, 2), '');
+    const notes = await resumeNotes(d);
+    expect(notes).toHaveLength(6);
+    expect(notes).toEqual([
+      `note: ${p(0, 0)}: truncated part file (incomplete header line); running it again`,
+      `note: ${p(1, 0)}: not a part file of this version (format v1, this version reads v${PART_VERSION}); running it again`,
+      expect.stringMatching(/p2-r1\.ndjson: belongs to another run \(point 2, replicate 0, seed \d+; expected 2, 1, \d+\); running it again$/),
+      expect.stringMatching(/p3-r0\.ndjson: corrupt part file \(\d+ bytes, its header lists \d+\); running it again$/),
+      expect.stringMatching(/p4-r2\.ndjson: truncated part file \(\d+ bytes, its header lists \d+\); running it again$/),
+      `note: ${p(5, 2)}: empty part file; running it again`,
+    ]);
+  });
+
+  it('refuses to assemble a part damaged after the runs, naming it', async () => {
+    const d = newDir('assemble-damaged');
+    await runMonteCarlo(opts(d, { keepParts: true }));
+    const path = join(d, '.runs', partFileName(1, 1));
+    const bytes = readFileSync(path);
+    const h = openPartHeader(path);
+    bytes[h.tables[1].offset + 2] ^= 0x01;
+    writeFileSync(path, bytes);
+    const sweep = buildSweep({ grid: GRID });
+    const e = await rejection(
+      assembleOutputs({
+        out: d,
+        runsDir: join(d, '.runs'),
+        sweep,
+        replicates: 3,
+        indexColumns: true,
+        summary: true,
+        expectedSeed: (pt, r) => deriveSeed(42, pointAt(sweep, pt).values, r),
+      }),
+    );
+    expect(e.message).toBe(`${path}: corrupt part file (table weights.csv: checksum mismatch); delete it and resume`);
+    expect(readdirSync(d).filter((n) => n.endsWith('.partial'))).toEqual([]);
+  });
+
+  it('a part damaged between the runs and the assembly: the sweep fails naming it, removes it, and resume runs it again', async () => {
+    const d = newDir('damaged-mid');
+    const path = join(d, '.runs', partFileName(0, 2));
+    const e = await rejection(
+      runMonteCarlo(
+        opts(d, {
+          resumeHint: 're-run with --resume',
+          // The part is damaged while the sweep runs (here: once the last run's part exists).
+          scenario: { fixture: { n: 6 } },
+          threads: 1,
+          progress: 'quiet',
+          log: () => undefined,
+          signal: undefined,
+          applyPoint: (s, point, sweep) => {
+            if (point.index === 5 && existsSync(path)) {
+              const b = readFileSync(path);
+              b[b.length - 3] ^= 0x01;
+              writeFileSync(path, b);
+            }
+            return setPointValues(s, point, sweep);
+          },
+        }),
+      ),
+    );
+    expect(e.message).toMatch(/p0-r2\.ndjson: corrupt part file \(table weights\.csv: checksum mismatch\); removed — the other runs are kept in .*; to run it again, re-run with --resume/);
+    expect((e as Error & { exitCode?: number }).exitCode).toBe(1);
+    expect(existsSync(path)).toBe(false);
+    expect(existsSync(join(d, 'manifest.json'))).toBe(false);
     const s = await runMonteCarlo(opts(d, { resume: true }));
     expect(s).toMatchObject({ ran: 1, skipped: 17 });
     expect(csvFiles(d)).toEqual(reference);
-  });
-
-  it('rejects a part file of the old version, naming it', async () => {
-    const d = await kept('v1');
-    const path = join(d, '.runs', partFileName(1, 0));
-    const v1 = {
-      v: 1,
-      point: 1,
-      replicate: 0,
-      seed: deriveSeed(42, { 'fixture.mu': 0, 'fixture.sigma': 1.5 }, 0),
-      metrics: { mean_loss: '1' },
-      tables: [{ name: 'weights.csv', columns: ['agent', 'weight'], rows: 1 }],
-    };
-    writeFileSync(path, `${JSON.stringify(v1)}\n["agent_0","0.1"]\n`);
-    const e = await rejection(runMonteCarlo(opts(d, { resume: true })));
-    expect(e.message).toBe(`${path}: not a part file of this version (format v1, this version reads v${PART_VERSION}); delete it and resume`);
-  });
-
-  it('rejects a part whose header does not match its sections', async () => {
-    const d = await kept('layout');
-    const path = join(d, '.runs', partFileName(2, 1));
-    const text = readFileSync(path, 'utf8');
-    const nl = text.indexOf('\n');
-    const h = JSON.parse(text.slice(0, nl));
-    // A section that does not start where the previous one ends.
-    h.tables[1].offset += 1;
-    writeFileSync(path, `${JSON.stringify(h)}${text.slice(nl)}`);
-    let e = await rejection(runMonteCarlo(opts(d, { resume: true })));
-    expect(e.message).toMatch(/p2-r1\.ndjson: corrupt part file \(table weights\.csv: section at byte \d+, expected \d+\)/);
-    // A section that does not end a row.
-    const h0 = JSON.parse(text.slice(0, nl));
-    const broken = Buffer.from(text, 'utf8');
-    broken[h0.tables[0].offset + h0.tables[0].length - 1] = 0x78; // the first section's last "\n" → "x"
-    writeFileSync(path, broken);
-    e = await rejection(runMonteCarlo(opts(d, { resume: true })));
-    expect(e.message).toMatch(/p2-r1\.ndjson: corrupt part file \(table losses\.csv: its section does not end with a newline\)/);
-    // Extra bytes at the end.
-    writeFileSync(path, `${text}0,0,junk\n`);
-    e = await rejection(runMonteCarlo(opts(d, { resume: true })));
-    expect(e.message).toMatch(new RegExp(`${partFileName(2, 1)}: corrupt part file \\(\\d+ bytes, its header lists \\d+\\)`));
-    // A part of another run.
-    writeFileSync(path, readFileSync(join(d, '.runs', partFileName(2, 0))));
-    e = await rejection(runMonteCarlo(opts(d, { resume: true })));
-    expect(e.message).toMatch(/belongs to another run \(point 2, replicate 0/);
   });
 
   it('takes the slow path for parts written with the other index-column setting', async () => {

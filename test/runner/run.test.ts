@@ -41,7 +41,7 @@ describe('runMonteCarlo', () => {
 
   it('writes tables with index columns, summary.csv and manifest.json in canonical order', () => {
     expect(refSummary).toMatchObject({ points: 6, replicates: 3, total: 18, ran: 18, skipped: 0, pending: 0, failures: [] });
-    expect(refSummary.outputs).toEqual(['losses.csv', 'weights.csv', 'summary.csv', 'manifest.json']);
+    expect(refSummary.outputs).toEqual(['losses.csv', 'weights.csv', 'summary.csv', 'metrics.csv', 'manifest.json']);
     expect(existsSync(join(refDir, '.runs'))).toBe(false);
     expect(readdirSync(refDir).filter((n) => n.startsWith('.'))).toEqual([]);
 
@@ -81,6 +81,14 @@ describe('runMonteCarlo', () => {
     const m = mods.reduce((a, b) => a + b, 0) / 3;
     expect(Number(summary[5][3 + 10])).toBeCloseTo(m, 12);
     expect(sweep.axes).toHaveLength(2);
+
+    // metrics.csv: one row per run in canonical order, the point's values, every metric.
+    const metrics = rows(reference['metrics.csv']);
+    expect(metrics[0]).toEqual(['point', 'replicate', 'seed', 'fixture.mu', 'fixture.sigma', 'mean_loss', 'first', 'seed_mod']);
+    expect(metrics).toHaveLength(1 + 18);
+    expect(metrics[1 + 13]).toEqual(['4', '1', String(deriveSeed(42, values, 1)), '10', '1.5', expect.any(String), expect.any(String), String(mods[1])]);
+    const meanLoss = [0, 1, 2].map((r) => Number(metrics[1 + 12 + r][5]));
+    expect(Number(summary[5][3])).toBeCloseTo(meanLoss.reduce((a, b) => a + b, 0) / 3, 12);
 
     const manifest = JSON.parse(readFileSync(join(refDir, 'manifest.json'), 'utf8'));
     expect(manifest).toMatchObject({
@@ -145,7 +153,9 @@ describe('runMonteCarlo', () => {
         error: `fixture failure (seed ${seed})`,
       },
     ]);
-    expect(f.message).toContain(`point 4 (fixture.mu=10, fixture.sigma=1.5), replicate 1, seed ${seed}: fixture failure`);
+    expect(f.message).toContain(
+      `point 4 (fixture.mu=10, fixture.sigma=1.5), replicate 1, seed ${seed} [alone: run <scenario> --set fixture.mu=10 --set fixture.sigma=1.5 --run-seed ${seed}]: fixture failure`,
+    );
     expect(f.summary.ran).toBe(17);
     // No CSV outputs, the manifest lists the failure, the finished runs are kept.
     expect(Object.keys(csvFiles(d))).toEqual([]);
@@ -278,7 +288,7 @@ describe('runMonteCarlo', () => {
     const fresh = newDir('kill-ref');
     await runMonteCarlo(opts(fresh, { scenario: child.scenario }));
     const resumed = csvFiles(d);
-    expect(Object.keys(resumed)).toEqual(['losses.csv', 'summary.csv', 'weights.csv']);
+    expect(Object.keys(resumed)).toEqual(['losses.csv', 'metrics.csv', 'summary.csv', 'weights.csv']);
     expect(resumed).toEqual(csvFiles(fresh));
     const m1 = JSON.parse(readFileSync(join(d, 'manifest.json'), 'utf8'));
     const m2 = JSON.parse(readFileSync(join(fresh, 'manifest.json'), 'utf8'));

@@ -18,7 +18,7 @@ import {
   validateBaseline,
   type Baseline,
   type MetricBaseline,
-} from '../../src/runner/check.js';
+} from '../../src/commands/check.js';
 import { METRICS } from '../../src/sim/metrics.js';
 import { InputError } from '../../src/scenario/errors.js';
 

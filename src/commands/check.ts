@@ -33,139 +33,34 @@
 // `check` reruns the baseline's seed once and the band is the float floor alone.
 
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { InputError } from '../scenario/errors.js';
-import { readScenarioFile, scenarioFromObject } from '../scenario/load.js';
+import { readScenarioFile, scenarioFromObject, setRawPath } from '../scenario/load.js';
 import type { Scenario } from '../scenario/schema.js';
 import { validateTokenomicsFile, type TokenomicsFile } from '../scenario/tokenomics.js';
 import { isProfileName, type ProfileName } from '../engine/params.js';
 import { METRICS } from '../sim/metrics.js';
-import { distribution } from '../sim/summary.js';
+import { distribution } from '../stats/summary.js';
+import { writeFileAtomic as writeAtomic } from '../io/files.js';
 import { runTokenomicsFile } from '../sim/tokenomics.js';
 import { toolInfo } from '../output/run-dir.js';
-import { runReplicates } from './agents-run.js';
-import { baseSeed, setPath } from './scenario-run.js';
-import { canonicalJson } from './seeds.js';
-import { setupRng } from './tokenomics-run.js';
-import type { ProgressMode } from './progress.js';
+import { runReplicates } from '../runner/agents-run.js';
+import { baseSeed, canonicalJson } from '../runner/seeds.js';
+import { setupRng } from '../runner/tokenomics-run.js';
+import type { ProgressMode } from '../runner/progress.js';
+import { BASELINE_FORMAT, BASELINE_VERSION, CHECK_SEED_OFFSET, DEFAULT_CHECK_SEEDS, DEFAULT_Z, FLOOR_ABS, FLOOR_REL, type Baseline, type CheckReport, type MetricBaseline, type MetricResult, type MetricStats, type ScenarioKindName, type Tolerance, type UpdateReport, type Verdict } from '../output/check-types.js';
+import { incompleteBeta, normalUpperTail, studentMultiplier, studentUpperTail } from '../stats/student.js';
+export { BASELINE_FORMAT, BASELINE_VERSION, incompleteBeta, normalUpperTail, studentMultiplier, studentUpperTail };
+export type { Baseline, CheckReport, MetricBaseline, MetricResult, MetricStats, ScenarioKindName, Tolerance, UpdateReport, Verdict };
 
-export const BASELINE_FORMAT = 'allora-sim/baseline';
-export const BASELINE_VERSION = 1;
-/** Default z of the band (normal-equivalent; converted to Student t for the pooled degrees of freedom). */
-export const DEFAULT_Z = 4;
-/** Float-noise floor of every band: FLOOR_ABS + FLOOR_REL·|baseline mean|. */
-export const FLOOR_ABS = 1e-12;
-export const FLOOR_REL = 1e-9;
-/** `check` runs base seed = the baseline's base seed + this, unless `--seed`. */
-export const CHECK_SEED_OFFSET = 1;
-/** Default number of seeds of `check` and `check --update`. */
-export const DEFAULT_CHECK_SEEDS = 32;
+
+export { CHECK_SEED_OFFSET, DEFAULT_CHECK_SEEDS, DEFAULT_Z, FLOOR_ABS, FLOOR_REL };
 
 // ---------------------------------------------------------------------------------------------------------
 // Types.
-
-export type ScenarioKindName = 'agents' | 'tokenomics';
-
-/** A per-metric tolerance of the baseline file; each given component is a half-width of the band, and the
- *  band is the widest of them (so any one suffices to pass). */
-export interface Tolerance {
-  /** Absolute half-width, in the metric's units. */
-  abs?: number;
-  /** Relative half-width, a fraction of |baseline mean|. */
-  rel?: number;
-  /** z of the statistical band (replaces the file's `z` for this metric). */
-  z?: number;
-  /** Why the tolerance was set (free text, ignored). */
-  note?: string;
-}
-
-export interface MetricBaseline {
-  definition: string;
-  /** Mean over the seeds with a finite value (null: no seed had one). */
-  mean: number | null;
-  /** Sample standard deviation over those seeds (0 for one seed). */
-  std: number | null;
-  /** Seeds with a finite value. */
-  n: number;
-  tolerance?: Tolerance;
-}
-
-export interface Baseline {
-  format: typeof BASELINE_FORMAT;
-  version: typeof BASELINE_VERSION;
-  scenario: string;
-  kind: ScenarioKindName;
-  /** sha256 of the canonical JSON of the experiment (see the top of this file). */
-  fingerprint: string;
-  profile: string;
-  /** `--set` arguments the baseline was made with. */
-  set: string[];
-  tool: { name: string; version: string; git_commit: string | null };
-  base_seed: number;
-  seeds: number[];
-  /** z of every metric's band unless its tolerance says otherwise. */
-  z: number;
-  metrics: Record<string, MetricBaseline>;
-}
-
-export interface MetricStats {
-  mean: number;
-  std: number;
-  n: number;
-}
-
-export type Verdict = 'pass' | 'fail' | 'new';
-
-export interface MetricResult {
-  metric: string;
-  definition: string;
-  baseline: MetricStats | null;
-  now: MetricStats;
-  /** now.mean − baseline.mean (NaN when either is undefined). */
-  delta: number;
-  /** Half-width of the band (NaN for a new metric). */
-  band: number;
-  /** How the band was made, e.g. `z=4 (t=4.25 × SE 0.0712)`, `abs 0.05`. */
-  rule: string;
-  /** The Student-t multiplier of SE (when a z band applies). */
-  multiplier?: number;
-  /** Standard error of the difference of the means (pooled). */
-  se: number;
-  verdict: Verdict;
-}
-
-export interface CheckReport {
-  scenario: string;
-  kind: ScenarioKindName;
-  scenario_file: string;
-  profile: string;
-  set: string[];
-  baseline_file: string;
-  baseline: {
-    scenario: string;
-    profile: string;
-    set: string[];
-    base_seed: number;
-    /** Number of seeds of the baseline. */
-    n_seeds: number;
-    version: string;
-    git_commit: string | null;
-  };
-  base_seed: number;
-  seeds: number[];
-  /** Seeds the run shares with the baseline (0 by default: a statistical comparison). */
-  shared_seeds: number;
-  z: number;
-  metrics: MetricResult[];
-  /** Metrics whose verdict is fail. */
-  failed: string[];
-  passed: boolean;
-  notes: string[];
-  elapsed_s: number;
-}
 
 export interface CheckOptions {
   baseline: string;
@@ -179,104 +74,8 @@ export interface CheckOptions {
   progress?: ProgressMode;
 }
 
-export interface UpdateReport {
-  file: string;
-  baseline: Baseline;
-  /** Metrics whose tolerance was carried over from the previous baseline file. */
-  kept_tolerances: string[];
-  notes: string[];
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // Statistics.
-
-/** ln Γ(x), x > 0 (Lanczos; ~1e−10 relative). */
-function lnGamma(x: number): number {
-  const c = [76.18009172947146, -86.50532032941677, 24.01409824083091, -1.231739572450155, 0.1208650973866179e-2, -0.5395239384953e-5];
-  let y = x;
-  const t = x + 5.5;
-  const tmp = t - (x + 0.5) * Math.log(t);
-  let ser = 1.000000000190015;
-  for (const cj of c) ser += cj / ++y;
-  return -tmp + Math.log((2.5066282746310005 * ser) / x);
-}
-
-/** Continued fraction of the incomplete beta function (modified Lentz). */
-function betaContinuedFraction(a: number, b: number, x: number): number {
-  const FPMIN = 1e-300;
-  const qab = a + b;
-  const qap = a + 1;
-  const qam = a - 1;
-  let c = 1;
-  let d = 1 - (qab * x) / qap;
-  if (Math.abs(d) < FPMIN) d = FPMIN;
-  d = 1 / d;
-  let h = d;
-  for (let m = 1; m <= 500; m++) {
-    const m2 = 2 * m;
-    let aa = (m * (b - m) * x) / ((qam + m2) * (a + m2));
-    d = 1 + aa * d;
-    if (Math.abs(d) < FPMIN) d = FPMIN;
-    c = 1 + aa / c;
-    if (Math.abs(c) < FPMIN) c = FPMIN;
-    d = 1 / d;
-    h *= d * c;
-    aa = (-(a + m) * (qab + m) * x) / ((a + m2) * (qap + m2));
-    d = 1 + aa * d;
-    if (Math.abs(d) < FPMIN) d = FPMIN;
-    c = 1 + aa / c;
-    if (Math.abs(c) < FPMIN) c = FPMIN;
-    d = 1 / d;
-    const del = d * c;
-    h *= del;
-    if (Math.abs(del - 1) < 1e-15) break;
-  }
-  return h;
-}
-
-/** Regularized incomplete beta function I_x(a, b). */
-export function incompleteBeta(a: number, b: number, x: number): number {
-  if (x <= 0) return 0;
-  if (x >= 1) return 1;
-  const bt = Math.exp(lnGamma(a + b) - lnGamma(a) - lnGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
-  return x < (a + 1) / (a + b + 2) ? (bt * betaContinuedFraction(a, b, x)) / a : 1 - (bt * betaContinuedFraction(b, a, 1 - x)) / b;
-}
-
-/** P(Z > z) for a standard normal (erfc by Chebyshev fit, < 1.2e−7 relative). */
-export function normalUpperTail(z: number): number {
-  const x = z / Math.SQRT2;
-  const ax = Math.abs(x);
-  const t = 1 / (1 + 0.5 * ax);
-  const erfc =
-    t *
-    Math.exp(
-      -ax * ax -
-        1.26551223 +
-        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return 0.5 * (x >= 0 ? erfc : 2 - erfc);
-}
-
-/** P(T > t) for Student's t with `df` degrees of freedom. */
-export function studentUpperTail(t: number, df: number): number {
-  const tail = 0.5 * incompleteBeta(df / 2, 0.5, df / (df + t * t));
-  return t >= 0 ? tail : 1 - tail;
-}
-
-/** The Student-t quantile with the same upper tail as z standard deviations of a normal (→ z as df → ∞). */
-export function studentMultiplier(z: number, df: number): number {
-  if (!(df > 0) || !Number.isFinite(df)) return z;
-  const q = normalUpperTail(z);
-  let lo = 0;
-  let hi = Math.max(1, z);
-  while (studentUpperTail(hi, df) > q && hi < 1e12) hi *= 2;
-  for (let i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
-    const mid = 0.5 * (lo + hi);
-    if (studentUpperTail(mid, df) > q) lo = mid;
-    else hi = mid;
-  }
-  return 0.5 * (lo + hi);
-}
 
 /** Mean, sample std and count of the finite values (NaN mean and std when there are none). */
 export function metricStats(values: number[]): MetricStats {
@@ -483,15 +282,12 @@ export function baselineText(b: Baseline): string {
 }
 
 /** Writes a file atomically (temporary name in the same folder, then rename); creates the folder. */
+/** Writes a report or baseline file atomically; a failure is an InputError naming it (exit 2). */
 export function writeFileAtomic(path: string, text: string): void {
-  const dir = dirname(path);
   try {
-    mkdirSync(dir, { recursive: true });
-    const tmp = join(dir, `.${basename(path)}.${process.pid}.partial`);
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
+    writeAtomic(path, text);
   } catch (e) {
-    throw new InputError(`${path}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new InputError(e instanceof Error ? e.message : String(e));
   }
 }
 
@@ -524,7 +320,7 @@ export function loadForCheck(file: string, profile: string | undefined, set: str
   if (raw.kind === 'tokenomics') {
     const asWritten = validateTokenomicsFile(structuredClone(raw), file);
     const withSet = structuredClone(raw);
-    for (const s of set) setPath(withSet, s);
+    for (const s of set) setRawPath(withSet, s, file);
     const doc = set.length > 0 ? validateTokenomicsFile(withSet, file) : asWritten;
     return {
       kind: 'tokenomics',
