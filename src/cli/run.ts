@@ -20,7 +20,8 @@ export function registerRun(program: Command): void {
     .option('-o, --output <dir>', 'output directory (default: output/<scenario name>/)')
     .option('--seed <S>', 'base seed (default: the scenario\'s seed)')
     .option('--seeds <N>', 'number of replicates, seeds derived from the base seed', positiveInt('--seeds'), 1)
-    .option('--epochs <N>', 'number of epochs (agents scenarios)', positiveInt('--epochs'))
+    .option('--epochs <N>', 'horizon: epochs (agents scenarios) or months (tokenomics: rows 0 … N − 1)', positiveInt('--epochs'))
+    .option('--months <N>', 'horizon of a tokenomics scenario in months (same as --epochs)', positiveInt('--months'))
     .option('--profile <name>', 'mechanism profile: reference or whitepaper (default: the scenario\'s)')
     .option('--set <key=value>', 'override a scenario value by path or alias, e.g. --set p=2.5 (repeatable)', collect, [])
     .option('--threads <N>', 'worker threads (default: the cores available)', positiveInt('--threads'))
@@ -59,6 +60,7 @@ interface RunFlags {
   seed?: string;
   seeds: number;
   epochs?: number;
+  months?: number;
   profile?: string;
   set?: string[];
   threads?: number;
@@ -74,7 +76,7 @@ function toRunOptions(o: RunFlags) {
     outRoot: 'output',
     seed: o.seed,
     seeds: o.seeds,
-    epochs: o.epochs,
+    epochs: o.epochs ?? o.months,
     profile: o.profile,
     set: o.set ?? [],
     threads: o.threads,

@@ -40,14 +40,14 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { InputError } from '../scenario/errors.js';
 import { readScenarioFile, scenarioFromObject } from '../scenario/load.js';
 import type { Scenario } from '../scenario/schema.js';
-import { validateTokenomicsFile, type TokenomicsFile } from '../scenario/tokenomics.js';
+import { tokenomicsFromObject, validateTokenomicsFile, type TokenomicsFile } from '../scenario/tokenomics.js';
 import { isProfileName, type ProfileName } from '../engine/params.js';
 import { METRICS } from '../sim/simulate.js';
 import { distribution } from '../sim/summary.js';
 import { runTokenomicsFile } from '../sim/tokenomics.js';
 import { toolInfo } from '../output/run-dir.js';
 import { runReplicates } from './agents-run.js';
-import { baseSeed, setPath } from './scenario-run.js';
+import { baseSeed } from './scenario-run.js';
 import { canonicalJson } from './seeds.js';
 import { setupRng } from './tokenomics-run.js';
 import type { ProgressMode } from './progress.js';
@@ -523,9 +523,7 @@ export function loadForCheck(file: string, profile: string | undefined, set: str
   const raw = readScenarioFile(file);
   if (raw.kind === 'tokenomics') {
     const asWritten = validateTokenomicsFile(structuredClone(raw), file);
-    const withSet = structuredClone(raw);
-    for (const s of set) setPath(withSet, s);
-    const doc = set.length > 0 ? validateTokenomicsFile(withSet, file) : asWritten;
+    const doc = set.length > 0 ? tokenomicsFromObject(raw, file, { set }) : asWritten;
     return {
       kind: 'tokenomics',
       name: doc.name,
@@ -552,7 +550,7 @@ async function measure(l: Loaded, base: number, seeds: number, o: CheckOptions):
     for (const [setup, run] of Object.entries(runs)) {
       const last = run.network[run.network.length - 1];
       metrics[`final_apy.${setup}`] = {
-        definition: `APY of staking ALLO holders in the last month (${last?.epoch ?? '?'}) of setup '${setup}'`,
+        definition: `APY of staking ALLO holders in the last month (${last?.month ?? "?"}) of setup '${setup}'`,
         ...metricStats([last ? last.apy : NaN]),
       };
     }

@@ -3,11 +3,10 @@
 import { join } from 'node:path';
 import { InputError } from '../scenario/errors.js';
 import { readScenarioFile, scenarioFromObject } from '../scenario/load.js';
-import { validateTokenomicsFile } from '../scenario/tokenomics.js';
 import { isProfileName } from '../engine/params.js';
 import { fnv1a32 } from './seeds.js';
 import { runAgentsScenario } from './agents-run.js';
-import { runTokenomicsScenario } from './tokenomics-run.js';
+import { runTokenomicsDocument } from './tokenomics-run.js';
 import { projectRoot } from '../scenario/paths.js';
 
 export interface ScenarioRunOptions {
@@ -38,38 +37,11 @@ export function baseSeed(raw: string | number, where: string): number {
   return fnv1a32(raw); // a string seed names a stream
 }
 
-/** Applies `--set a.b=v` to a raw mapping (tokenomics documents are validated after). */
-export function setPath(doc: Record<string, unknown>, arg: string): void {
-  const eq = arg.indexOf('=');
-  if (eq <= 0) throw new InputError(`--set ${arg}: expected key=value`);
-  const path = arg.slice(0, eq).trim().split('.');
-  const raw = arg.slice(eq + 1).trim();
-  const value: unknown = raw === 'true' ? true : raw === 'false' ? false : raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
-  let node = doc;
-  for (const k of path.slice(0, -1)) {
-    if (typeof node[k] !== 'object' || node[k] === null) node[k] = {};
-    node = node[k] as Record<string, unknown>;
-  }
-  node[path[path.length - 1]] = value;
-}
-
 export async function runScenarioFile(file: string, o: ScenarioRunOptions): Promise<{ report: string }> {
   if (o.profile !== undefined && !isProfileName(o.profile))
     throw new InputError(`--profile: must be one of reference, whitepaper (got '${o.profile}')`);
   const raw = readScenarioFile(file);
-  if (raw.kind === 'tokenomics') {
-    for (const s of o.set) setPath(raw, s);
-    if (o.seed !== undefined) raw.seed = baseSeed(o.seed, '--seed');
-    const doc = validateTokenomicsFile(raw, file);
-    const outDir = o.outDir ?? join(o.outRoot, doc.name);
-    const res = await runTokenomicsScenario(doc, {
-      outDir,
-      profile: (o.profile as 'reference' | 'whitepaper' | undefined) ?? doc.profile,
-      figures: o.figures,
-    });
-    const lines = res.claims.map((c) => `  ${c.holds ? 'holds         ' : 'does NOT hold '} ${c.claim}`);
-    return { report: `${doc.name}: ${res.files.length} files → ${outDir}\n${lines.join('\n')}` };
-  }
+  if (raw.kind === 'tokenomics') return runTokenomicsDocument(raw, file, o, baseSeed);
   const set = [...o.set];
   const notes: string[] = [];
   if (o.epochs !== undefined) {

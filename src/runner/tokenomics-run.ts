@@ -1,70 +1,178 @@
-// A `kind: tokenomics` scenario (Figure 4): every setup month by month, its tables, the Figure 4 plot and claims.
+// `run` of a `kind: tokenomics` scenario (Figure 4, and any setups): `--seeds N` replicates of the job
+// src/sim/tokenomics-job.ts on the worker pool (tables streamed to <out>/<table>.csv), then summary.json (every
+// per-run metric over the seeds, the Figure 4 claims when its three setups are present, the verdicts of the
+// file's claim), figure4.svg/.png and manifest.json.
 
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import seedrandom from 'seedrandom';
-import type { TokenomicsFile } from '../scenario/tokenomics.js';
-import type { ProfileName } from '../engine/params.js';
+import { tokenomicsFromObject, type TokenomicsFile } from '../scenario/tokenomics.js';
+import { InputError } from '../scenario/errors.js';
 import {
-  TOPIC_COLUMNS,
-  TREASURY_COLUMNS,
-  VALIDATOR_COLUMNS,
-  figure4Claims,
-  networkColumns,
+  judgeFigure4,
+  judgeStudyClaims,
+  metricDefinition,
   runTokenomicsFile,
-  type Row,
-  type TokenomicsRun,
+  type Claim,
+  type Verdict,
 } from '../sim/tokenomics.js';
-import { writeCsv } from '../output/csv.js';
+import { networkIsDeterministic, populationRng } from '../sim/tokenomics-job.js';
+import { distribution, type MetricSummary } from '../sim/summary.js';
 import { RunDirectory, toolInfo } from '../output/run-dir.js';
-import { figure4Spec, writeFigure } from '../output/plot.js';
+import { writeFigure } from '../output/plot.js';
+import { figure4Spec } from '../output/figure4.js';
+import { runMonteCarlo } from './run.js';
+import { partFileName, readPartHeader } from './part.js';
+import { defaultWorkerFile } from './pool.js';
+import type { ProgressMode } from './progress.js';
+
+/** Seeded stream of one setup, as earlier versions drew it (kept for `check`, whose baseline measures the
+ *  deterministic network table only). */
+export const setupRng = (seed: number | string, setup: string): (() => number) => seedrandom(`${seed}:${setup}`);
+
+/** The compiled job module of tokenomics scenarios (beside the runner's default job module). */
+export function tokenomicsJobModule(): URL {
+  return new URL('../src/sim/tokenomics-job.js', defaultWorkerFile());
+}
 
 export interface TokenomicsRunOptions {
   outDir: string;
-  seed?: number | string;
-  profile?: ProfileName;
+  baseSeed: number;
+  replicates: number;
   figures?: boolean;
+  threads?: number;
+  progress?: ProgressMode;
+  resume?: boolean;
+  failFast?: boolean;
 }
 
-/** Seeded stream of one setup: the setups' stochastic parts (topics, validators, fees) do not share draws. */
-export const setupRng = (seed: number | string, setup: string): (() => number) => seedrandom(`${seed}:${setup}`);
-
-function tableRows(runs: TokenomicsRun[], pick: (r: TokenomicsRun) => Row[], columns: readonly string[]) {
-  return runs.flatMap((run) => pick(run).map((row) => [run.setup, ...columns.map((c) => row[c])]));
+export interface TokenomicsSummary {
+  scenario: string;
+  profile: string;
+  months: number;
+  seeds: number[];
+  setups: string[];
+  /** How the network table was written (once, or per seed) and why. */
+  network_table: string;
+  metrics: Record<string, MetricSummary>;
+  claims: Claim[];
+  skipped_claims: { claims: string; reason: string }[];
+  verdicts: Verdict[];
 }
 
-export async function runTokenomicsScenario(file: TokenomicsFile, opts: TokenomicsRunOptions) {
-  const seed = opts.seed ?? file.seed;
-  const profile = opts.profile ?? file.profile;
-  const runs = runTokenomicsFile(file, (setup) => setupRng(seed, setup), profile);
-  const list = Object.values(runs);
-  const dir = new RunDirectory(opts.outDir);
+/** Runs a resolved tokenomics scenario into `outDir`. */
+export async function runTokenomicsScenario(file: TokenomicsFile, opts: TokenomicsRunOptions): Promise<TokenomicsSummary> {
+  const out = opts.outDir;
+  await runMonteCarlo({
+    scenario: file,
+    out,
+    seed: opts.baseSeed,
+    replicates: opts.replicates,
+    runJobModule: tokenomicsJobModule(),
+    threads: opts.threads,
+    indexColumns: false,
+    summary: false,
+    keepParts: true,
+    resume: opts.resume,
+    failFast: opts.failFast,
+    progress: opts.progress,
+  });
+  const runsDir = join(out, '.runs');
+  const headers = Array.from({ length: opts.replicates }, (_, r) => readPartHeader(join(runsDir, partFileName(0, r))));
+  const seeds = headers.map((h) => h.seed);
+  const perSeed = headers.map((h) => Object.fromEntries(Object.entries(h.metrics).map(([k, v]) => [k, Number(v)])));
+
+  // The first seed again, in this thread (the same seed gives the same run), for the claims and the figure.
+  const runs = runTokenomicsFile(file, () => populationRng(seeds[0]));
+  const fig4 = judgeFigure4(runs);
+  const keys = [...new Set(perSeed.flatMap((m) => Object.keys(m)))];
+  const metrics: Record<string, MetricSummary> = {};
+  for (const k of keys) metrics[k] = { definition: metricDefinition(k), ...distribution(perSeed.map((m) => m[k] ?? NaN)) };
+  const deterministic = networkIsDeterministic(file);
+  const summary: TokenomicsSummary = {
+    scenario: file.name,
+    profile: file.profile,
+    months: file.tokenomics.months,
+    seeds,
+    setups: file.tokenomics.setups.map((s) => s.name),
+    network_table: deterministic
+      ? 'tokenomics.csv is written once (by the first seed): with f_stakers = constant in every setup the network table does not depend on the seed; topics.csv, validators.csv and treasury.csv hold every seed'
+      : 'tokenomics.csv holds every seed (a seed column in front): with f_stakers = actual the emission depends on the topic and validator populations',
+    metrics,
+    claims: fig4.claims,
+    skipped_claims: fig4.skipped,
+    verdicts: judgeStudyClaims(file.claims, perSeed),
+  };
+
+  const dir = new RunDirectory(out);
   try {
-    const netCols = networkColumns(file.tokenomics.setups[0].params);
-    await writeCsv(dir.path('tokenomics.csv'), ['setup', ...netCols], tableRows(list, (r) => r.network, netCols));
-    await writeCsv(dir.path('topics.csv'), ['setup', ...TOPIC_COLUMNS], tableRows(list, (r) => r.topics, TOPIC_COLUMNS));
-    await writeCsv(
-      dir.path('validators.csv'),
-      ['setup', ...VALIDATOR_COLUMNS],
-      tableRows(list, (r) => r.validators, VALIDATOR_COLUMNS),
-    );
-    await writeCsv(dir.path('treasury.csv'), ['setup', ...TREASURY_COLUMNS], tableRows(list, (r) => r.treasury, TREASURY_COLUMNS));
-    const claims = figure4Claims(runs);
-    const cap = Math.max(...list.flatMap((r) => r.treasury.map((t) => t.apy_cap)).filter(Number.isFinite));
     if (opts.figures !== false) {
-      const apy = list.flatMap((r) => r.network.filter((x) => x.epoch > 0).map((x) => ({ setup: r.setup, epoch: x.epoch, apy: x.apy })));
-      await writeFigure(dir.staging, 'figure4', figure4Spec(apy, { cap, subtitle: `${file.name}, profile ${profile}` }));
+      const apy = Object.values(runs).flatMap((r) => r.network.filter((x) => x.month > 0).map((x) => ({ setup: r.setup, month: x.month, apy: x.apy })));
+      const caps = Object.values(runs).map((r) => r.treasury[r.treasury.length - 1].apy_cap);
+      const cap = caps.every((c) => c === caps[0]) ? caps[0] : undefined;
+      await writeFigure(dir.staging, 'figure4', figure4Spec(apy, { cap, subtitle: `${file.name}, profile ${file.profile}` }));
     }
-    dir.writeJson('summary.json', {
-      scenario: file.name,
-      profile,
-      seed,
-      setups: list.map((r) => r.setup),
-      final_apy: Object.fromEntries(list.map((r) => [r.setup, r.network[r.network.length - 1].apy])),
-      claims,
-    });
-    dir.writeJson('manifest.json', { ...toolInfo(), command: 'run', kind: 'tokenomics', seed, profile, scenario: file });
-    return { dir: opts.outDir, files: dir.commit(), claims };
+    dir.writeJson('summary.json', summary);
+    // The runner's manifest (definition, per-run seeds and status), completed with what identifies the run.
+    const manifestPath = join(out, 'manifest.json');
+    const runnerManifest = existsSync(manifestPath) ? (JSON.parse(readFileSync(manifestPath, 'utf8')) as object) : {};
+    dir.writeJson('manifest.json', { ...runnerManifest, ...toolInfo(), command: 'run', kind: 'tokenomics', profile: file.profile, base_seed: opts.baseSeed, seeds, scenario: file });
+    dir.commit();
   } catch (e) {
     dir.abort();
     throw e;
   }
+  rmSync(runsDir, { recursive: true, force: true });
+  return summary;
 }
+
+export interface TokenomicsFileRunOptions {
+  outDir?: string;
+  outRoot: string;
+  seed?: string;
+  seeds: number;
+  epochs?: number;
+  profile?: string;
+  set: string[];
+  threads?: number;
+  quiet: boolean;
+  figures: boolean;
+  resume?: boolean;
+  failFast?: boolean;
+}
+
+/** `run` of a raw `kind: tokenomics` document: --profile, --set, --epochs (months), --seed(s); a report. */
+export async function runTokenomicsDocument(
+  raw: Record<string, unknown>,
+  source: string,
+  o: TokenomicsFileRunOptions,
+  baseSeed: (raw: string | number, where: string) => number,
+): Promise<{ report: string }> {
+  const file = tokenomicsFromObject(raw, source, { profile: o.profile, set: o.set, months: o.epochs });
+  const base = baseSeed(o.seed ?? file.seed, o.seed !== undefined ? '--seed' : `${source}: seed`);
+  const outDir = o.outDir ?? join(o.outRoot, file.name);
+  if (outDir === '') throw new InputError('-o: the output directory must not be empty');
+  const s = await runTokenomicsScenario(file, {
+    outDir,
+    baseSeed: base,
+    replicates: o.seeds,
+    figures: o.figures,
+    threads: o.threads,
+    progress: o.quiet ? 'quiet' : 'auto',
+    resume: o.resume,
+    failFast: o.failFast,
+  });
+  const lines = [
+    `${file.name}: ${s.seeds.length} run(s), profile ${file.profile}, ${file.tokenomics.months} months (rows 0–${file.tokenomics.months - 1}), setups ${s.setups.join(', ')} → ${outDir}`,
+    `  ${s.network_table}`,
+    ...s.claims.map((c) => `  ${c.holds ? 'holds         ' : 'does NOT hold '} ${c.claim}`),
+    ...s.skipped_claims.map((k) => `  skipped        ${k.claims}: ${k.reason}`),
+    ...s.verdicts.map(
+      (v) =>
+        `  ${v.verdict === 'holds' ? 'holds         ' : v.verdict === 'does NOT hold' ? 'does NOT hold ' : 'not measured  '} ${v.id}: ${v.test}: median ${fmt(v.median)} [${fmt(v.p10)}, ${fmt(v.p90)}]; in ${(100 * v.holds_in_share_of_seeds).toFixed(0)}% of seeds`,
+    ),
+  ];
+  return { report: lines.join('\n') };
+}
+
+const fmt = (x: number): string => (Number.isFinite(x) ? Number(x.toPrecision(4)).toString() : String(x));

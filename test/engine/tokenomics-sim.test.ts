@@ -9,7 +9,7 @@ const REF = { yield_cap: 'reference', f_stakers: 'constant' } as const;
 const FILE = 'test.yaml';
 
 function byMonth(rows: Row[], m: number): Row[] {
-  return rows.filter((r) => r.epoch === m);
+  return rows.filter((r) => r.month === m);
 }
 
 describe('runTokenomics: topics, validators, treasury', () => {
