@@ -67,8 +67,6 @@ export interface TopicModel {
   /** L_t: a topic's epoch length in blocks (uniform integer in [min, max], drawn at creation only when min < max).
    *  Acts under `topic_weight_fee: per_epoch` (ŵ = S^μ (C/L_t)^ν). */
   epoch_length: { min: number; max: number };
-  /** Blocks per month (the chain's BlocksPerMonth). Informational in the monthly model (docs/tokenomics.md §9). */
-  blocks_per_month: number;
   /** A strategic topic paying fees into itself (wash fees, §5.3; docs/tokenomics.md §10). It draws nothing from the
    *  seed, so the honest population is the same with it and without it. */
   strategic: StrategicTopic;
@@ -217,7 +215,6 @@ export function defaultTokenomics(): TokenomicsParams {
       consumers_per_week: { min: 5, max: 40 },
       payment: { scale: 400, shape: 1.5 },
       epoch_length: { min: 720, max: 720 },
-      blocks_per_month: 864_000,
       strategic: { enabled: false, wash_fee: 10_000, stake: 1_000_000 },
     },
     validators: {
@@ -473,16 +470,12 @@ function checkSection(ck: Checker, merged: unknown): TokenomicsParams {
     'consumers_per_week',
     'payment',
     'epoch_length',
-    'blocks_per_month',
     'strategic',
   ]);
   const lo = ck.obj(to.epoch_length, [...tp, 'epoch_length'], ['min', 'max']);
   const epoch_length = checkIntRange(ck, lo, [...tp, 'epoch_length']);
   if (epoch_length.min < 1) ck.fail([...tp, 'epoch_length', 'min'], `${epoch_length.min} is out of range`, 'an integer ≥ 1 (blocks)');
-  const blocks_per_month = ck.num(to.blocks_per_month, [...tp, 'blocks_per_month'], { min: 1, int: true });
-  if (epoch_length.max > blocks_per_month) {
-    ck.fail([...tp, 'epoch_length', 'max'], `${epoch_length.max} blocks is longer than a month (${blocks_per_month} blocks)`, `an integer ≤ blocks_per_month (${blocks_per_month})`);
-  }
+  if (epoch_length.max > 864_000) ck.fail([...tp, 'epoch_length', 'max'], `${epoch_length.max} blocks is longer than a month`, 'an integer ≤ 864000 (the chain\'s blocks per month)');
   const so = ck.obj(to.strategic, [...tp, 'strategic'], ['enabled', 'wash_fee', 'stake']);
   const strategic: StrategicTopic = {
     enabled: ck.bool(so.enabled, [...tp, 'strategic', 'enabled']),
@@ -517,7 +510,6 @@ function checkSection(ck: Checker, merged: unknown): TokenomicsParams {
     consumers_per_week: checkIntRange(ck, co, [...tp, 'consumers_per_week']),
     payment: checkPareto(ck, to.payment, [...tp, 'payment']),
     epoch_length,
-    blocks_per_month,
     strategic,
   };
 
@@ -816,7 +808,6 @@ export function inertReason(rel: string, params: TokenomicsParams, sw: Tokenomic
   if (rel === 'mpy_cap_text' && sw.yield_cap !== 'whitepaper') return "yield_cap is 'reference' (ξ_max from apy_cap)";
   if (rel === 'mechanism.yield_cap' && params.xi_max !== null) return 'xi_max is set, and it replaces the cap rule';
   if (/^topics\.epoch_length\./.test(rel) && sw.topic_weight_fee !== 'per_epoch') return "topic_weight_fee is 'total' (the epoch length acts under per_epoch)";
-  if (rel === 'topics.blocks_per_month') return 'the monthly model aggregates the blocks of a month (docs/tokenomics.md §9)';
   if (/^topics\.strategic\.(wash_fee|stake)$/.test(rel) && !params.topics.strategic.enabled) return 'topics.strategic.enabled is false';
   return undefined;
 }
