@@ -215,26 +215,12 @@ export function decayedFeeRevenue(prev: number, fees: number, epochsPerWeek: num
 }
 
 // ------------------------------------------------------------------------------------------------------------
-// The deployed chain's topic-level rules (docs/tokenomics.md §9): switches `topic_weight_fee`,
-// `topic_weight_no_fee`, `topic_rewards`.
+// The deployed chain's topic-level rules (docs/tokenomics.md §9): switches `topic_weight_fee` and `topic_rewards`.
 
 /** The chain's target weight: ŵ_t = S_t^μ · (C_t / L_t)^ν — the fee revenue per block of the topic's epoch length
  *  L_t (in blocks) instead of the total of eq. 58 as written. */
 export function topicTargetWeightPerEpoch(stake: number, feeRevenue: number, epochLength: number, mu: number, nu: number): number {
   return topicTargetWeight(stake, feeRevenue / epochLength, mu, nu);
-}
-
-/** A topic's weight under the two no-fee rules: 'ema' — eq. 57 with ŵ = 0 entering the average; 'zero' (chain) —
- *  w = 0 at once when the topic's effective fee revenue is 0 (no averaging step). */
-export function topicWeightWithFeeRule(
-  rule: 'ema' | 'zero',
-  alphaHat: number,
-  target: number,
-  prev: number | null,
-  feeRevenue: number,
-): number {
-  if (rule === 'zero' && !(feeRevenue > 0)) return 0;
-  return topicWeight(alphaHat, target, prev);
 }
 
 /** The chain's topic rewards of one block: E_t = w_t / W × e_block × L_t for the topics paid in this block, where

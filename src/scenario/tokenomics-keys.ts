@@ -30,7 +30,6 @@ export const TOKENOMICS_ALIASES: readonly TokenomicsAlias[] = [
   { alias: 'f_stakers', path: 'mechanism.f_stakers', doc: 'switch: f_stakers of eq. 50, constant | actual' },
   { alias: 'topic_rewards', path: 'mechanism.topic_rewards', doc: 'switch: share (eq. 56) | per_block (chain)' },
   { alias: 'topic_weight_fee', path: 'mechanism.topic_weight_fee', doc: 'switch: total (eq. 58) | per_epoch (chain: C/L_t)' },
-  { alias: 'topic_weight_no_fee', path: 'mechanism.topic_weight_no_fee', doc: 'switch: ema | zero (chain: w = 0 at once)' },
 ];
 
 /** Keys of a tokenomics document that `--epochs` / `N_e` / `epochs` also reach. */

@@ -113,8 +113,6 @@ export interface TokenomicsSwitchValues extends Pick<MechanismParams, 'yield_cap
   topic_rewards: 'share' | 'per_block';
   /** 'total': eq. 58 on the effective fee revenue C; 'per_epoch' (chain): on C / L_t. */
   topic_weight_fee: 'total' | 'per_epoch';
-  /** 'ema': a topic without fee revenue averages ŵ = 0 in (eq. 57); 'zero' (chain): its weight is 0 at once. */
-  topic_weight_no_fee: 'ema' | 'zero';
 }
 
 export const TOKENOMICS_SWITCH_VALUES = {
@@ -122,14 +120,13 @@ export const TOKENOMICS_SWITCH_VALUES = {
   f_stakers: ['constant', 'actual'],
   topic_rewards: ['share', 'per_block'],
   topic_weight_fee: ['total', 'per_epoch'],
-  topic_weight_no_fee: ['ema', 'zero'],
 } as const satisfies { [K in keyof TokenomicsSwitchValues]: readonly TokenomicsSwitchValues[K][] };
 
 const SWITCH_KEYS = Object.keys(TOKENOMICS_SWITCH_VALUES) as (keyof TokenomicsSwitchValues)[];
 
 /** The tokenomics switches of a profile: `yield_cap` and `f_stakers` from the profile's mechanism parameters; the
- *  topic-level rules are the chain's (`per_block`, `per_epoch`, `zero`) in the chain profiles and the whitepaper's
- *  (`share`, `total`, `ema`) otherwise. */
+ *  topic-level rules are the chain's (`per_block`, `per_epoch`) in the chain profiles and the whitepaper's
+ *  (`share`, `total`) otherwise. */
 export function tokenomicsProfileSwitches(profile: ProfileName): TokenomicsSwitchValues {
   const p = profileParams(profile);
   const chain = String(profile).startsWith('chain');
@@ -138,7 +135,6 @@ export function tokenomicsProfileSwitches(profile: ProfileName): TokenomicsSwitc
     f_stakers: p.f_stakers,
     topic_rewards: chain ? 'per_block' : 'share',
     topic_weight_fee: chain ? 'per_epoch' : 'total',
-    topic_weight_no_fee: chain ? 'zero' : 'ema',
   };
 }
 
@@ -832,6 +828,7 @@ export function tokenomicsFromObject(raw: unknown, file: string, opts: Tokenomic
     const { key, value: rawValue } = parseSetArg(arg);
     const label = `${file}: --set ${arg}`;
     const t = resolveSetTarget(doc, key, label);
+    materialiseLists(doc, t);
     const value = parseValue(rawValue);
     if (t.setup) setSegs(t.setup.node, t.segs, value, label);
     else setSegs(doc, t.segs, value, label);
@@ -840,6 +837,19 @@ export function tokenomicsFromObject(raw: unknown, file: string, opts: Tokenomic
   const f = validateTokenomicsFile(doc, file);
   for (const { arg, t } of targets) checkOverrideActs(f, doc, arg, t, file);
   return f;
+}
+
+/** A path into a list the document does not write (`tokenomics.classes.0.staked_fraction` with the default classes)
+ *  needs the list first: the base gets the default list, a setup the base's. */
+function materialiseLists(doc: Record<string, unknown>, t: SetTarget): void {
+  const segs = t.setup ? t.segs : t.segs[0] === 'tokenomics' ? t.segs.slice(1) : [];
+  if (segs[0] !== 'classes' || segs.length < 2) return;
+  if (!isObj(doc.tokenomics)) doc.tokenomics = {};
+  const sec = doc.tokenomics as Record<string, unknown>;
+  const baseClasses = (): unknown => sec.classes ?? toPlain(defaultTokenomics()).classes;
+  if (t.setup) {
+    if (t.setup.node.classes === undefined) t.setup.node.classes = structuredClone(baseClasses());
+  } else if (sec.classes === undefined) sec.classes = structuredClone(baseClasses());
 }
 
 /** Refuses an override that reaches no setup, or that no setup lets act. */

@@ -20,7 +20,7 @@ import {
   topicRewardsPerBlock,
   topicTargetWeight,
   topicTargetWeightPerEpoch,
-  topicWeightWithFeeRule,
+  topicWeight,
   validatorRewards,
   type LedgerConfig,
   type LedgerState,
@@ -217,8 +217,7 @@ function sum(xs: readonly number[]): number {
 const feeEpochsPerMonth = (cfg: TokenomicsParams): number =>
   Math.max(1, Math.round(cfg.topics.fee_epochs_per_week * cfg.topics.weeks_per_month));
 
-/** A topic's target weight (eq. 58, or the chain's per-epoch fee revenue) and its new weight (eq. 57, or the chain's
- *  zero-without-fees rule). */
+/** A topic's target weight (eq. 58, or the chain's per-epoch fee revenue) and its new weight (eq. 57). */
 function weighTopic(
   stake: number,
   feeRevenue: number,
@@ -233,7 +232,7 @@ function weighTopic(
     sw.topic_weight_fee === 'per_epoch'
       ? topicTargetWeightPerEpoch(stake, feeRevenue, epochLength, mu, nu)
       : topicTargetWeight(stake, feeRevenue, mu, nu);
-  return { target, weight: topicWeightWithFeeRule(sw.topic_weight_no_fee, alphaTopic, target, prev, feeRevenue) };
+  return { target, weight: topicWeight(alphaTopic, target, prev) };
 }
 
 /** The topics' rewards of a month. 'share': eq. 56 over the current weights. 'per_block': the chain's rule in its
@@ -264,7 +263,7 @@ function payTopics(
 /** The profile switches a run needs (the tokenomics switches of the profile, the file and the setup). */
 export type ProfileSwitches = Pick<TokenomicsSwitchValues, 'yield_cap' | 'f_stakers'> & Partial<TokenomicsSwitchValues>;
 
-const TOPIC_RULE_DEFAULTS = { topic_rewards: 'share', topic_weight_fee: 'total', topic_weight_no_fee: 'ema' } as const;
+const TOPIC_RULE_DEFAULTS = { topic_rewards: 'share', topic_weight_fee: 'total' } as const;
 
 /** ξ_max of a setup: `xi_max` when given, else the `yield_cap` rule. */
 export function setupXiMax(cfg: TokenomicsParams, yieldCap: TokenomicsSwitchValues['yield_cap']): number {

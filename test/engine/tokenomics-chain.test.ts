@@ -5,8 +5,6 @@ import {
   topicRewardsPerBlock,
   topicTargetWeight,
   topicTargetWeightPerEpoch,
-  topicWeight,
-  topicWeightWithFeeRule,
 } from '../../src/engine/tokenomics.js';
 
 describe('topicRewardsPerBlock (topic_rewards: per_block)', () => {
@@ -38,17 +36,9 @@ describe('topicRewardsPerBlock (topic_rewards: per_block)', () => {
   });
 });
 
-describe('topic weight: fee revenue per epoch and the zero-without-fees rule', () => {
+describe('topic weight: fee revenue per epoch', () => {
   it('S^μ (C/L)^ν: S = 100, L = 10, C = 50 → 10·√5 (eq. 58 as written gives 50√2)', () => {
     expect(topicTargetWeightPerEpoch(100, 50, 10, 0.5, 0.5)).toBeCloseTo(22.360679775, 9);
     expect(topicTargetWeight(100, 50, 0.5, 0.5)).toBeCloseTo(70.710678118654755, 12);
-  });
-
-  it("'zero' sets a topic without fee revenue to 0 at once; 'ema' averages ŵ = 0 in", () => {
-    expect(topicWeightWithFeeRule('zero', 0.5, 0, 8, 0)).toBe(0);
-    expect(topicWeightWithFeeRule('ema', 0.5, 0, 8, 0)).toBe(4);
-    // With fee revenue both rules are eq. 57.
-    expect(topicWeightWithFeeRule('zero', 0.5, 6, 8, 1)).toBe(topicWeight(0.5, 6, 8));
-    expect(topicWeightWithFeeRule('zero', 0.5, 6, null, 1)).toBe(6);
   });
 });

@@ -106,7 +106,7 @@ describe('the strategic wash-fee topic (§5.3)', () => {
   for (const rules of [
     [],
     ['mechanism.topic_rewards=per_block'],
-    ['topic_rewards=per_block', 'topic_weight_fee=per_epoch', 'topic_weight_no_fee=zero'],
+    ['topic_rewards=per_block', 'topic_weight_fee=per_epoch'],
     ['nu=1', 'alpha_t=1'],
   ]) {
     it(`its counterfactual at the wash fee it paid reproduces the run (${rules.join(', ') || 'reference rules'})`, () => {
