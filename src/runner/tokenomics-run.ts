@@ -25,6 +25,7 @@ import { runMonteCarlo } from './run.js';
 import { partFileName, readPartHeader } from './part.js';
 import { defaultWorkerFile } from './pool.js';
 import type { ProgressMode } from './progress.js';
+import type { GridPoint } from './grid.js';
 
 /** Seeded stream of one setup, as earlier versions drew it (kept for `check`, whose baseline measures the
  *  deterministic network table only). */
@@ -124,6 +125,21 @@ export async function runTokenomicsScenario(file: TokenomicsFile, opts: Tokenomi
   }
   rmSync(runsDir, { recursive: true, force: true });
   return summary;
+}
+
+/** `applyPoint` of a sweep over a tokenomics scenario: each point's values go through the same `--set` path as
+ *  the command line (paths, per-setup paths, the paper's symbols), so a bad value fails up front, one line. */
+export function tokenomicsApplyPoint(
+  raw: Record<string, unknown>,
+  source: string,
+  opts: { profile?: string; set?: readonly string[]; months?: number } = {},
+): (scenario: unknown, point: GridPoint) => TokenomicsFile {
+  return (_scenario, point) =>
+    tokenomicsFromObject(raw, source, {
+      profile: opts.profile,
+      set: [...(opts.set ?? []), ...Object.entries(point.values).map(([k, v]) => `${k}=${String(v)}`)],
+      months: opts.months,
+    });
 }
 
 export interface TokenomicsFileRunOptions {

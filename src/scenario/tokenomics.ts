@@ -37,7 +37,7 @@ export interface ParetoSpec {
   shape: number;
 }
 
-/** The stochastic topic population behind eqs 56–58 (only topic rows depend on it, never the network table). */
+/** The stochastic topic population behind eq. 56 to eq. 58 (only topic rows depend on it, never the network table). */
 export interface TopicModel {
   /** Topics live from month 1. */
   initial: number;
@@ -47,14 +47,14 @@ export interface TopicModel {
   max_active: number;
   /** Chance a topic is deactivated in a month. */
   deactivation_probability: number;
-  /** α_t of eq 57 per week; α̂_t = 1 − (1 − α_t)^weeks_per_month (eq 54). */
+  /** α_t of eq. 57 per week; α̂_t = 1 − (1 − α_t)^weeks_per_month (eq. 54). */
   alpha_weekly: number;
   /** Weeks per monthly step (4 in the reference: α̂_t = 0.9375). */
   weeks_per_month: number;
-  /** μ, ν of eq 58. */
+  /** μ, ν of eq. 58. */
   mu: number;
   nu: number;
-  /** N_epochs,w of eq 58: C loses C/N_epochs,w every epoch. */
+  /** N_epochs,w of eq. 58: C loses C/N_epochs,w every epoch. */
   fee_epochs_per_week: number;
   /** Reputers per new topic (uniform integer in [min, max]), their stake, and their churn per month. */
   reputers: { min: number; max: number; stake: ParetoSpec; join_probability: number; leave_probability: number };
@@ -82,7 +82,7 @@ export interface StrategicTopic {
   stake: number;
 }
 
-/** The stochastic validator set behind eq 55. */
+/** The stochastic validator set behind eq. 55. */
 export interface ValidatorModel {
   /** Validators live from month 1. */
   initial: number;
@@ -92,7 +92,7 @@ export interface ValidatorModel {
   leave_probability: number;
   /** Stake of a joining validator. */
   stake: ParetoSpec;
-  /** Normaliser of eq 55: 'consistent' Σ_v S_v,i (rewards sum to f_v E_i); 'stale' the reference simulator's
+  /** Normaliser of eq. 55: 'consistent' Σ_v S_v,i (rewards sum to f_v E_i); 'stale' the reference simulator's
    *  sum before last month's rewards were restaked (docs/tokenomics.md §6.2). */
   normaliser: 'consistent' | 'stale';
 }
@@ -438,7 +438,7 @@ function checkSection(ck: Checker, merged: unknown): TokenomicsParams {
   const f_v = ck.num(s.f_v, ['f_v'], { min: 0, max: 1 });
   const reputer_share = ck.num(s.reputer_share, ['reputer_share'], { min: 0, max: 1 });
   if (f_v + (1 - f_v) * reputer_share <= 0) {
-    ck.fail(['reputer_share'], 'with f_v = 0 the stakers would get no emission (f_stakers = 0, eq 51 undefined)', 'a number in (0, 1] when f_v = 0');
+    ck.fail(['reputer_share'], 'with f_v = 0 the stakers would get no emission (f_stakers = 0, eq. 51 undefined)', 'a number in (0, 1] when f_v = 0');
   }
 
   const fp: Seg[] = ['fees'];
