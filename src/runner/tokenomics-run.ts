@@ -3,7 +3,8 @@
 // per-run metric over the seeds, the Figure 4 claims when its three setups are present, the verdicts of the
 // file's claim), figure4.svg/.png and manifest.json.
 
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, readFileSync, readSync, rmSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
 import { join } from 'node:path';
 import seedrandom from 'seedrandom';
 import { tokenomicsFromObject, type TokenomicsFile } from '../scenario/tokenomics.js';
@@ -16,13 +17,14 @@ import {
   type Claim,
   type Verdict,
 } from '../sim/tokenomics.js';
-import { networkIsDeterministic, populationRng } from '../sim/tokenomics-job.js';
+import { TOPIC_SERIES_COLUMNS, TOPIC_SERIES_TABLE, networkIsDeterministic, populationRng } from '../sim/tokenomics-job.js';
 import { distribution, type MetricSummary } from '../sim/summary.js';
 import { RunDirectory, toolInfo } from '../output/run-dir.js';
 import { writeFigure } from '../output/plot.js';
 import { figure4Spec } from '../output/figure4.js';
+import { topicBandsSpec, type BandRow } from '../output/tokenomics-figures.js';
 import { runMonteCarlo } from './run.js';
-import { partFileName, readPartHeader } from './part.js';
+import { openPart, partFileName, readPartHeader } from './part.js';
 import { defaultWorkerFile } from './pool.js';
 import type { ProgressMode } from './progress.js';
 import type { GridPoint } from './grid.js';
@@ -105,8 +107,10 @@ export async function runTokenomicsScenario(file: TokenomicsFile, opts: Tokenomi
     verdicts: judgeStudyClaims(file.claims, perSeed),
   };
 
+  const bands = opts.figures !== false ? topicBands(runsDir, opts.replicates) : [];
   const dir = new RunDirectory(out);
   try {
+    if (bands.length > 0) await writeFigure(dir.staging, 'topic-bands', topicBandsSpec(bands, { seeds: seeds.length, subtitle: `${file.name}, profile ${file.profile}, ${seeds.length} seed${seeds.length === 1 ? '' : 's'}` }));
     if (opts.figures !== false) {
       const apy = Object.values(runs).flatMap((r) => r.network.filter((x) => x.month > 0).map((x) => ({ setup: r.setup, month: x.month, apy: x.apy })));
       const caps = Object.values(runs).map((r) => r.treasury[r.treasury.length - 1].apy_cap);
@@ -140,6 +144,43 @@ export function tokenomicsApplyPoint(
       set: [...(opts.set ?? []), ...Object.entries(point.values).map(([k, v]) => `${k}=${String(v)}`)],
       months: opts.months,
     });
+}
+
+/** The hidden per-month topic series of every seed (from the part files), as median and 10–90 % bands. */
+function topicBands(runsDir: string, replicates: number): BandRow[] {
+  const values = new Map<string, number[]>();
+  const order: string[] = [];
+  for (let r = 0; r < replicates; r++) {
+    const p = openPart(join(runsDir, partFileName(0, r)));
+    try {
+      const t = p.header.tables.find((x) => x.name === TOPIC_SERIES_TABLE);
+      if (!t) continue;
+      const buf = Buffer.alloc(t.length);
+      readSync(p.fd, buf, 0, t.length, t.offset);
+      const rows = parse(buf.toString('utf8'), { relax_column_count: false }) as string[][];
+      const col = (name: string) => t.columns.indexOf(name);
+      for (const row of rows) {
+        for (const q of TOPIC_SERIES_COLUMNS.slice(2)) {
+          const cell = row[col(q)];
+          if (cell === undefined || cell === '') continue;
+          const key = JSON.stringify([row[col('setup')], Number(row[col('month')]), q]);
+          let l = values.get(key);
+          if (!l) {
+            values.set(key, (l = []));
+            order.push(key);
+          }
+          l.push(Number(cell));
+        }
+      }
+    } finally {
+      closeSync(p.fd);
+    }
+  }
+  return order.map((key) => {
+    const [setup, month, quantity] = JSON.parse(key) as [string, number, BandRow['quantity']];
+    const d = distribution(values.get(key)!);
+    return { setup, month, quantity, median: d.median, p10: d.p10, p90: d.p90 };
+  });
 }
 
 export interface TokenomicsFileRunOptions {

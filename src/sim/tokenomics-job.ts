@@ -7,6 +7,8 @@
 //                   seed when every setup has f_stakers = constant: it is then written by replicate 0 only (once
 //                   per grid point); otherwise by every run, with a `seed` column in front.
 //   topics.csv, validators.csv, treasury.csv   seed, setup, month, … — every run (they depend on the seed).
+//   _topic_series   hidden (kept with the run for the topic figure, never assembled): setup, month, n_topics,
+//                   top_topic_share, cabal_reward_share.
 // Metrics: `<metric>.<setup>` for every setup (SETUP_METRICS, and CABAL_METRICS with a strategic topic).
 // The setups share the seed's population draws (common random numbers): setup differences are the mechanism's.
 
@@ -22,6 +24,7 @@ import {
   setupMetrics,
   type Row,
   type Rng,
+  type TokenomicsRun,
 } from './tokenomics.js';
 
 export type { RunJob, RunResult, TableWriter };
@@ -41,6 +44,37 @@ export function networkColumnsOf(file: TokenomicsFile): string[] {
   const cols: string[] = [];
   for (const s of file.tokenomics.setups) for (const c of networkColumns(s.params)) if (!cols.includes(c)) cols.push(c);
   return cols;
+}
+
+/** The hidden table of the topic figure (src/output/tokenomics-figures.ts). */
+export const TOPIC_SERIES_TABLE = '_topic_series';
+export const TOPIC_SERIES_COLUMNS = ['setup', 'month', 'n_topics', 'top_topic_share', 'cabal_reward_share'] as const;
+
+/** Per month ≥ 1: active topics, the largest topic weight ÷ Σ weights, the strategic topic's share of the topic
+ *  rewards paid (absent without one). */
+export function topicSeries(run: TokenomicsRun): Row[] {
+  const byMonth = new Map<number, Row[]>();
+  for (const r of run.topics) {
+    let l = byMonth.get(r.month);
+    if (!l) byMonth.set(r.month, (l = []));
+    l.push(r);
+  }
+  const out: Row[] = [];
+  for (const t of run.treasury) {
+    if (t.month < 1) continue;
+    const rows = byMonth.get(t.month) ?? [];
+    let sum = 0;
+    let max = 0;
+    for (const r of rows) {
+      sum += r.topic_weights;
+      max = Math.max(max, r.topic_weights);
+    }
+    const row: Row = { month: t.month, n_topics: t.n_active_topics, top_topic_share: sum > 0 ? max / sum : 0 };
+    const cabal = rows.find((r) => r.topic_strategic === 1);
+    if (cabal) row.cabal_reward_share = t.topic_rewards_paid > 0 ? cabal.topic_rewards / t.topic_rewards_paid : 0;
+    out.push(row);
+  }
+  return out;
 }
 
 const cells = (row: Row, columns: readonly string[]): RunCell[] => columns.map((c) => (c in row ? row[c] : null));
@@ -68,6 +102,12 @@ export function runJob(job: RunJob, out: TableWriter): RunResult {
     if (!want(name)) continue;
     const write = out.table(name, ['seed', 'setup', ...cols]);
     for (const s of setups) for (const row of rows(s.name)) write([job.seed, s.name, ...cells(row, cols)]);
+  }
+
+  // Hidden: per setup and month, what the topic figure draws over the seeds (never assembled into a file).
+  if (want(TOPIC_SERIES_TABLE)) {
+    const write = out.table(TOPIC_SERIES_TABLE, TOPIC_SERIES_COLUMNS);
+    for (const s of setups) for (const r of topicSeries(runs[s.name])) write([s.name, ...TOPIC_SERIES_COLUMNS.slice(1).map((c) => r[c] ?? null)]);
   }
 
   const metrics: Record<string, number> = {};

@@ -77,8 +77,12 @@ describe('run: kind tokenomics', () => {
 
   it('the fee-cabal study writes its verdict (honestly, whichever way it comes out)', () => {
     const dir = join(tmp, 'cabal');
-    const r = runCli(['run', join(ROOT, 'scenarios/attacks/fee-cabal.yaml'), '-o', dir, '--quiet', '--no-figures', '--seeds', '3', '--epochs', '36']);
+    const r = runCli(['run', join(ROOT, 'scenarios/attacks/fee-cabal.yaml'), '-o', dir, '--quiet', '--seeds', '3', '--epochs', '36']);
     expect(r.code).toBe(0);
+    // Figure 4 of its setups, and the topic bands over the seeds; the hidden series is not an output file.
+    for (const f of ['figure4.svg', 'figure4.png', 'topic-bands.svg', 'topic-bands.png']) expect(existsSync(join(dir, f)), f).toBe(true);
+    expect(existsSync(join(dir, '_topic_series'))).toBe(false);
+    expect(read(dir, 'topic-bands.svg')).toContain('3 seeds');
     const s = JSON.parse(read(dir, 'summary.json')) as { verdicts: { id: string; verdict: string; median: number; holds_in_share_of_seeds: number }[] };
     expect(s.verdicts).toHaveLength(1);
     expect(s.verdicts[0].id).toBe('C15');
