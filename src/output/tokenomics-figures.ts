@@ -26,6 +26,17 @@ const COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9'
 
 export function topicBandsSpec(rows: BandRow[], opts: CommonFigureOptions & { seeds?: number } = {}): TopLevelSpec {
   requireRows('topicBandsSpec', 'topic band', rows);
+  // Setups whose series are the same to 10 significant digits (they share the seed's topics; e.g. setups that
+  // differ only in the treasury fee rate, which scales every topic's fees alike) are drawn once, named together.
+  const sig = (x: number): string => (Number.isFinite(x) ? x.toPrecision(10) : String(x));
+  const signature = new Map<string, string>();
+  for (const r of rows) signature.set(r.setup, (signature.get(r.setup) ?? '') + `|${r.quantity},${r.month},${sig(r.median)},${sig(r.p10)},${sig(r.p90)}`);
+  const groups = new Map<string, string[]>();
+  for (const [setup, sig] of signature) groups.set(sig, [...(groups.get(sig) ?? []), setup]);
+  const labelOf = new Map<string, string>();
+  for (const names of groups.values()) for (const n of names) labelOf.set(n, names.length > 1 ? `${names.join(' = ')} (identical)` : n);
+  const first = new Set([...groups.values()].map((names) => names[0]));
+  rows = rows.filter((r) => first.has(r.setup)).map((r) => ({ ...r, setup: labelOf.get(r.setup)! }));
   const setups = [...new Set(rows.map((r) => r.setup))];
   const quantities = (Object.keys(QUANTITIES) as BandRow['quantity'][]).filter((q) => rows.some((r) => r.quantity === q));
   const color = { field: 'setup', type: 'nominal', title: 'Setup', scale: { domain: setups, range: setups.map((_, k) => COLORS[k % COLORS.length]) } };
