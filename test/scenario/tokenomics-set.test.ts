@@ -221,6 +221,16 @@ describe('an override that cannot act, and bad input: one line naming the file a
     expect(errorOf(() => tokenomicsFromObject(base, FILE, { set: ['xi_max=-0.01'] }))).toContain('keys.yaml: tokenomics.xi_max: -0.01 is out of range');
   });
 
+  it("a study's claim block: every field, and a threshold it can read", () => {
+    const claim = { id: 'C15', quote: 'q', section: '§5.3', metric: 'cabal_net_gain.default', threshold: '<= 0' };
+    expect(tokenomicsFromObject({ ...base, claim }, FILE).claims).toEqual([claim]);
+    expect(errorOf(() => tokenomicsFromObject({ ...base, claim: { ...claim, threshold: 'at most 0' } }, FILE))).toBe(
+      `keys.yaml: claim.threshold: "at most 0" is not allowed (allowed: '<= x', '>= x', '< x' or '> x' with a number x)`,
+    );
+    expect(errorOf(() => tokenomicsFromObject({ ...base, claim: { ...claim, metric: undefined } }, FILE))).toContain('keys.yaml: claim.metric:');
+    expect(errorOf(() => tokenomicsFromObject({ ...base, sweep: { grid: { nu: [0.5] }, seed: 3 } }, FILE))).toContain('keys.yaml');
+  });
+
   it('prototype keys, unknown keys, bad switch values and profiles', () => {
     expect(errorOf(() => tokenomicsFromObject(base, FILE, { set: ['__proto__.x=1'] }))).toContain("'__proto__.x' is not a key");
     expect(errorOf(() => tokenomicsFromObject(base, FILE, { set: ['tokenomics.constructor.x=1'] }))).toContain('is not a key');
