@@ -1,5 +1,6 @@
 // The `tokenomics:` section of a scenario (whitepaper §5, Figure 4): its type, its defaults (the reference
-// simulator's genesis allocation and parameters, docs/tokenomics.md §2 and §4) and its validation.
+// simulator's genesis allocation and parameters, docs/tokenomics.md §2 and §4), its validation, and `--set` /
+// `--profile` / the horizon on a raw document (`tokenomicsFromObject`, docs/tokenomics.md §11).
 // Every error is an InputError of one line: `<file>: <key path>: <problem> (allowed: <range>)`.
 //
 // A `kind: tokenomics` document (scenarios/figure4.yaml; the loader hands it whole to `validateTokenomicsFile`):
@@ -7,18 +8,21 @@
 //   description: <text>               optional
 //   kind: tokenomics
 //   seed: <int or string>             drives the stochastic topics/validators only (default 1)
-//   profile: reference | whitepaper   default reference; only its switches yield_cap and f_stakers matter here
-//   mechanism: {yield_cap, f_stakers} optional overrides of those switches
+//   profile: <profile name>           default reference; its switches yield_cap and f_stakers act here, and the
+//                                     chain profiles set the chain's topic rules
+//   mechanism: {yield_cap, f_stakers, topic_rewards, topic_weight_fee}   optional overrides of the switches
+//   claim: {id, quote, section, metric, threshold}   optional: the claim a study judges (threshold `<= 0`, …)
+//   sweep: {grid, zip, seeds}         optional: the default grid of `allora-sim sweep`
 //   tokenomics:                       the section, validated by `validateTokenomics`:
 //     months: <int ≥ 1>               rows 0 (genesis) … months − 1 of every setup (default 96)
 //     <parameters>                    the base of every setup, merged over `defaultTokenomics()`
 //     setups:                         optional (default: one setup named `default` = the base)
 //       - name: <id>                  description: <text, optional>
-//         mechanism: {yield_cap, f_stakers}   optional: this setup's profile switches (over the scenario's)
+//         mechanism: {…}              optional: this setup's switches (over the file's and the profile's)
 //         <parameters>                merged over the base
 // Merging: objects key by key; lists (`classes`, `tranches`) and scalars replace whole. The parameters are the
-// keys of `TokenomicsParams` below (total_supply, classes, workers_class, f_e, apy_cap, mpy_cap_text, alpha_e,
-// f_v, reputer_share, fees, topics, validators).
+// keys of `TokenomicsParams` below (total_supply, classes, workers_class, f_e, apy_cap, mpy_cap_text, xi_max,
+// alpha_e, f_v, reputer_share, fees, topics, validators).
 
 import { InputError } from './errors.js';
 import { closestKey } from './keys.js';
