@@ -28,7 +28,7 @@ import { InputError } from './errors.js';
 import { closestKey } from './keys.js';
 import { parseSetArg, parseValue } from './load.js';
 import { takeSweepSection } from './sweep-section.js';
-import { resolveTokenomicsKey, tokenomicsAliasNames } from './tokenomics-keys.js';
+import { resolveTokenomicsKey } from './tokenomics-keys.js';
 import { basename, extname } from 'node:path';
 import { isProfileName, profileParams, type MechanismParams, type ProfileName } from '../engine/params.js';
 import type { HolderClass, LedgerConfig, Vesting, FeeModel } from '../engine/tokenomics.js';
