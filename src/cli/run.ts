@@ -20,7 +20,8 @@ export function registerRun(program: Command): void {
     .option('--seed <S>', 'base seed (default: the scenario\'s seed)')
     .option('--seeds <N>', "number of replicates, seeds derived from the base seed (default: the scenario's runs, 1)", positiveInt('--seeds'))
     .option('--run-seed <S>', 'run exactly one run with this run seed (as printed for a failed run)', runSeed)
-    .option('--epochs <N>', 'number of epochs (agents scenarios; a warm-up ≥ N becomes ⌊N/10⌋)', positiveInt('--epochs'))
+    .option('--epochs <N>', 'horizon: epochs of an agents scenario (a warm-up ≥ N becomes ⌊N/10⌋), months of a tokenomics scenario', positiveInt('--epochs'))
+    .option('--months <N>', 'horizon of a tokenomics scenario in months (rows 0 … N − 1; same as --epochs there)', positiveInt('--months'))
     .option('--profile <name>', 'mechanism profile: reference or whitepaper (default: the scenario\'s)')
     .option('--set <key=value>', 'override a scenario value by path or alias, e.g. --set p=2.5 (repeatable)', collect, [])
     .option(...TABLES_OPTION)
@@ -66,6 +67,7 @@ interface RunFlags {
   seeds?: number;
   runSeed?: number;
   epochs?: number;
+  months?: number;
   profile?: string;
   set?: string[];
   tables?: string;
@@ -85,7 +87,7 @@ function toRunOptions(o: RunFlags): ScenarioRunOptions {
     seed: o.seed,
     seeds: o.seeds,
     runSeed: o.runSeed,
-    epochs: o.epochs,
+    epochs: o.epochs ?? o.months,
     profile: o.profile,
     set: o.set ?? [],
     tables: o.tables,

@@ -40,7 +40,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { InputError } from '../scenario/errors.js';
 import { readScenarioFile, scenarioFromObject, setRawPath } from '../scenario/load.js';
 import type { Scenario } from '../scenario/schema.js';
-import { validateTokenomicsFile, type TokenomicsFile } from '../scenario/tokenomics.js';
+import { tokenomicsFromObject, validateTokenomicsFile, type TokenomicsFile } from '../scenario/tokenomics.js';
 import { isProfileName, type ProfileName } from '../engine/params.js';
 import { METRICS } from '../sim/metrics.js';
 import { distribution } from '../stats/summary.js';
@@ -319,9 +319,7 @@ export function loadForCheck(file: string, profile: string | undefined, set: str
   const raw = readScenarioFile(file);
   if (raw.kind === 'tokenomics') {
     const asWritten = validateTokenomicsFile(structuredClone(raw), file);
-    const withSet = structuredClone(raw);
-    for (const s of set) setRawPath(withSet, s, file);
-    const doc = set.length > 0 ? validateTokenomicsFile(withSet, file) : asWritten;
+    const doc = set.length > 0 ? tokenomicsFromObject(raw, file, { set }) : asWritten;
     return {
       kind: 'tokenomics',
       name: doc.name,
@@ -348,7 +346,7 @@ async function measure(l: Loaded, base: number, seeds: number, o: CheckOptions):
     for (const [setup, run] of Object.entries(runs)) {
       const last = run.network[run.network.length - 1];
       metrics[`final_apy.${setup}`] = {
-        definition: `APY of staking ALLO holders in the last month (${last?.epoch ?? '?'}) of setup '${setup}'`,
+        definition: `APY of staking ALLO holders in the last month (${last?.month ?? "?"}) of setup '${setup}'`,
         ...metricStats([last ? last.apy : NaN]),
       };
     }

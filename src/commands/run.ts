@@ -8,8 +8,8 @@ import { InputError } from '../scenario/errors.js';
 import { readScenarioFile, scenarioFromObject, setRawPath } from '../scenario/load.js';
 import { projectRoot } from '../scenario/paths.js';
 import type { Scenario } from '../scenario/schema.js';
-import { validateTokenomicsFile } from '../scenario/tokenomics.js';
-import { isProfileName } from '../engine/params.js';
+import { tokenomicsFromObject } from '../scenario/tokenomics.js';
+import { PROFILE_NAMES, isProfileName } from '../engine/params.js';
 import { summarizeRuns, type RunSummary } from '../sim/summary.js';
 import { toolInfo } from '../output/run-dir.js';
 import { runReplicates } from '../runner/agents-run.js';
@@ -64,7 +64,7 @@ function agentsIdentity(s: Scenario): string {
 export async function runScenarioFile(file: string, o: ScenarioRunOptions): Promise<ScenarioRunReport> {
   const note = o.note ?? ((l: string) => void process.stderr.write(`${l}\n`));
   if (o.profile !== undefined && !isProfileName(o.profile))
-    throw new InputError(`--profile: must be one of reference, whitepaper (got '${o.profile}')`);
+    throw new InputError(`--profile: must be one of ${PROFILE_NAMES.join(', ')} (got '${o.profile}')`);
   checkOutOption(o.outDir);
   const raw = readScenarioFile(file);
   if (raw.kind === 'tokenomics') return runTokenomicsFile(file, raw, o);
@@ -111,38 +111,42 @@ export async function runScenarioFile(file: string, o: ScenarioRunOptions): Prom
 }
 
 async function runTokenomicsFile(file: string, raw: Record<string, unknown>, o: ScenarioRunOptions): Promise<ScenarioRunReport> {
-  if (o.epochs !== undefined) throw new InputError(`--epochs: applies to agents scenarios; ${file} is kind: tokenomics (set its months in the file)`);
   if (o.runSeed !== undefined) throw new InputError(`--run-seed: applies to agents scenarios; ${file} is kind: tokenomics`);
   if (o.tables !== undefined && o.tables.trim() !== 'all') {
     throw new InputError(`--tables: a tokenomics run writes all its tables; ${file} is kind: tokenomics (use --tables all or leave it out)`);
   }
-  for (const a of o.set) setRawPath(raw, a, file);
-  if (o.seed !== undefined) raw.seed = baseSeed(o.seed, '--seed');
-  const doc = validateTokenomicsFile(raw, file);
-  const profile = (o.profile as 'reference' | 'whitepaper' | undefined) ?? doc.profile;
+  const doc = tokenomicsFromObject(raw, file, { profile: o.profile, set: o.set, months: o.epochs });
+  const seeds = o.seeds ?? 1;
+  checkRunSize(null, seeds, 1);
   const outDir = o.outDir ?? defaultOutDir(o.outRoot, doc.name);
-  const identity = runIdentity({ kind: 'tokenomics', doc: { ...doc, name: undefined, description: undefined }, profile });
+  const identity = runIdentity({ kind: 'tokenomics', doc: { ...doc, name: undefined, description: undefined, seed: undefined } });
   const lock = lockOutputDir(outDir);
   try {
-    prepareOutputDir(outDir, { identity, resume: false, force: o.force || o.resume });
+    prepareOutputDir(outDir, { identity, resume: o.resume, force: o.force });
     // Loaded when needed: the tokenomics run and the figures pull in the chart library.
-    const { runTokenomicsScenario } = await import('../runner/tokenomics-run.js');
-    let res: Awaited<ReturnType<typeof runTokenomicsScenario>>;
-    try {
-      res = await runTokenomicsScenario(doc, { outDir, profile, figures: o.figures });
-    } catch (e) {
-      const m = /^figure4Claims: no run of setup "(.*)"$/.exec((e as Error).message ?? '');
-      if (m) {
-        throw new InputError(`${file}: tokenomics.setups: the Figure 4 claims need a setup named '${m[1]}' (this version judges them on the shipped setup names; see scenarios/figure4.yaml)`);
-      }
-      throw e;
-    }
-    // The identity and the list of outputs, for the next run's overwrite check.
-    const manifestPath = join(outDir, 'manifest.json');
-    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, unknown>;
-    writeAtomic(manifestPath, json({ ...manifest, status: 'ok', run_identity: identity, outputs: [...res.files].sort() }));
-    const lines = res.claims.map((c) => `  ${c.holds ? 'holds         ' : 'does NOT hold '} ${c.claim}`);
-    return { name: doc.name, kind: 'tokenomics', outDir, report: `${doc.name}: ${res.files.length} files → ${outDir}\n${lines.join('\n')}` };
+    const { runTokenomicsScenario, fmt } = await import('../runner/tokenomics-run.js');
+    const s = await runTokenomicsScenario(doc, {
+      outDir,
+      baseSeed: baseSeed(o.seed ?? doc.seed, o.seed !== undefined ? '--seed' : `${file}: seed`),
+      replicates: seeds,
+      figures: o.figures,
+      threads: o.threads,
+      progress: o.quiet ? 'quiet' : 'auto',
+      resume: o.resume,
+      failFast: o.failFast,
+      manifest: { run_identity: identity },
+    });
+    const lines = [
+      `${doc.name}: ${s.seeds.length} run(s), profile ${doc.profile}, ${doc.tokenomics.months} months (rows 0–${doc.tokenomics.months - 1}), setups ${s.setups.join(', ')} → ${outDir}`,
+      `  ${s.network_table}`,
+      ...s.claims.map((c) => `  ${c.holds ? 'holds         ' : 'does NOT hold '} ${c.claim}`),
+      ...s.skipped_claims.map((k) => `  skipped        ${k.claims}: ${k.reason}`),
+      ...s.verdicts.map(
+        (v) =>
+          `  ${v.verdict === 'holds' ? 'holds         ' : v.verdict === 'does NOT hold' ? 'does NOT hold ' : 'not measured  '} ${v.id}: ${v.test}: median ${fmt(v.median)} [${fmt(v.p10)}, ${fmt(v.p90)}]; in ${(100 * v.holds_in_share_of_seeds).toFixed(0)}% of seeds`,
+      ),
+    ];
+    return { name: doc.name, kind: 'tokenomics', outDir, report: lines.join('\n') };
   } finally {
     lock.release();
   }

@@ -4,10 +4,10 @@
 // module follows the scenario's kind (src/runner/pool.ts `jobModuleFor`).
 
 import { InputError } from '../scenario/errors.js';
-import { readScenarioFile, scenarioFromObject, setRawPath } from '../scenario/load.js';
+import { readScenarioFile, scenarioFromObject } from '../scenario/load.js';
 import { resolveKey } from '../scenario/keys.js';
 import { takeSweepSection } from '../scenario/sweep-section.js';
-import { validateTokenomicsFile } from '../scenario/tokenomics.js';
+import { tokenomicsFromObject } from '../scenario/tokenomics.js';
 import { buildSweep, type GridPoint } from '../runner/grid.js';
 import type { JobKind } from '../runner/pool.js';
 import type { ProgressMode } from '../runner/progress.js';
@@ -49,9 +49,6 @@ export async function runSweepCommand(file: string, o: SweepCommandOptions): Pro
   const kind: JobKind = raw.kind === 'tokenomics' ? 'tokenomics' : 'agents';
   const fromFile = takeSweepSection(raw, file);
   const keyOf = kind === 'agents' ? resolveKey : (k: string) => k;
-  if (kind === 'tokenomics' && o.epochs !== undefined) {
-    throw new InputError(`--epochs: applies to agents scenarios; ${file} is kind: tokenomics`);
-  }
 
   /** The scenario with these `--set` arguments, validated by its kind's loader. */
   const load = (set: readonly string[], onNote?: (l: string) => void): { scenario: unknown; name: string; seed: string | number; runs: number } => {
@@ -59,10 +56,7 @@ export async function runSweepCommand(file: string, o: SweepCommandOptions): Pro
       const s = scenarioFromObject(structuredClone(raw), file, { profile: o.profile, set, onNote });
       return { scenario: s, name: s.name, seed: s.seed, runs: s.runs };
     }
-    const doc = structuredClone(raw);
-    for (const a of set) setRawPath(doc, a, file);
-    if (o.profile !== undefined) doc.profile = o.profile;
-    const t = validateTokenomicsFile(doc, file);
+    const t = tokenomicsFromObject(raw, file, { profile: o.profile, set });
     return { scenario: t, name: t.name, seed: t.seed, runs: 1 };
   };
 

@@ -1,8 +1,8 @@
-// Allora tokenomics, whitepaper §5 (eqs 48–58), as pure functions: no I/O, no randomness.
+// Allora tokenomics, whitepaper §5 (eq. 48 to eq. 58), as pure functions: no I/O, no randomness.
 // The formulas and their order follow docs/tokenomics.md, which settles what the text leaves open
 // and reproduces the reference simulator's rows (the "smoothing" setup of Figure 4).
 //
-// One step is one calendar month (N_epochs = 1 in eq 48); amounts are ALLO as float64.
+// One step is one calendar month (N_epochs = 1 in eq. 48); amounts are ALLO as float64.
 
 // ------------------------------------------------------------------------------------------------------------
 // Holder classes, vesting and staking behaviour (docs/tokenomics.md §2) — as data.
@@ -22,7 +22,7 @@ export interface HolderClass {
   name: string;
   /** Genesis allocation, ALLO. */
   allocation: number;
-  /** The network treasury T (eq 49): it never circulates and pays the emission. Exactly one class. */
+  /** The network treasury T (eq. 49): it never circulates and pays the emission. Exactly one class. */
   treasury: boolean;
   /** Unlock schedule (ignored for the treasury). */
   vesting: Vesting;
@@ -46,20 +46,20 @@ export interface FeeModel {
 
 /** Everything the monthly holder ledger needs. */
 export interface LedgerConfig {
-  /** N_total of eq 49. */
+  /** N_total of eq. 49. */
   total_supply: number;
   classes: HolderClass[];
   /** The class that receives the worker share (1 − f_stakers)·E of the emission. */
   workers_class: string;
-  /** f_e of eq 49, per month. */
+  /** f_e of eq. 49, per month. */
   f_e: number;
   /** APY cap of the `reference` yield cap: ξ_max = (1 + apy_cap)^(1/12) − 1. */
   apy_cap: number;
   /** ξ_max of the `whitepaper` yield cap, as the text states it (0.0095). */
   mpy_cap_text: number;
-  /** α_e of eq 53 per month (1 = no smoothing). */
+  /** α_e of eq. 53 per month (1 = no smoothing). */
   alpha_e: number;
-  /** f_v of eqs 55–56. */
+  /** f_v of eq. 55 and eq. 56. */
   f_v: number;
   /** Share of a topic's reward that goes to its reputers (constant 1/3 in the reference). */
   reputer_share: number;
@@ -95,7 +95,7 @@ export function unlockedAmount(cls: HolderClass, month: number): number {
 }
 
 // ------------------------------------------------------------------------------------------------------------
-// Emission (eqs 48–54).
+// Emission (eq. 48 to eq. 54).
 
 /** Target monthly emission per staked token: ê_target = f_e · T · N_circ / (N_staked · N_total). // eq. 49 */
 export function targetEmissionPerStakedToken(
@@ -159,7 +159,7 @@ export function stakersShare(fV: number, reputerShare: number): number {
   return fV + (1 - fV) * reputerShare;
 }
 
-/** `actual` f_stakers (eq 50 as written): the share of the previous step's emission paid to reputers and
+/** `actual` f_stakers (eq. 50 as written): the share of the previous step's emission paid to reputers and
  *  validators; `fallback` when there was no previous emission. */
 export function actualStakersShare(stakerRewardsPrev: number, emissionPrev: number, fallback: number): number {
   if (!(emissionPrev > 0)) return fallback;
@@ -167,7 +167,7 @@ export function actualStakersShare(stakerRewardsPrev: number, emissionPrev: numb
 }
 
 // ------------------------------------------------------------------------------------------------------------
-// Distribution to validators and topics (eqs 55–58).
+// Distribution to validators and topics (eq. 55 to eq. 58).
 
 /** Validators' total: f_v · E_i (`validator_rewards`); topics' total: (1 − f_v) · E_i (`topics_rewards`). */
 export function emissionSplit(fV: number, emission: number): { validators: number; topics: number } {
@@ -203,7 +203,7 @@ export function topicWeight(alphaHat: number, target: number, prev: number | nul
   return alphaHat * target + (1 - alphaHat) * prev;
 }
 
-/** Effective fee revenue C after a step of `epochs` epochs (eq 58): every epoch C loses ΔC = C / N_epochs,w
+/** Effective fee revenue C after a step of `epochs` epochs (eq. 58): every epoch C loses ΔC = C / N_epochs,w
  *  (N_epochs,w epochs per week), then that epoch's fees are added; `fees` are spread evenly over the epochs.
  *  Closed form: C_K = C_0 d^K + f (1 − d^K)/(1 − d), d = 1 − 1/N_epochs,w, f = fees / K. */
 export function decayedFeeRevenue(prev: number, fees: number, epochsPerWeek: number, epochs: number): number {
@@ -212,6 +212,40 @@ export function decayedFeeRevenue(prev: number, fees: number, epochsPerWeek: num
   const dK = Math.pow(d, epochs);
   const geometric = d === 1 ? epochs : (1 - dK) / (1 - d);
   return prev * dK + f * geometric;
+}
+
+// ------------------------------------------------------------------------------------------------------------
+// The deployed chain's topic-level rules (docs/tokenomics.md §9): switches `topic_weight_fee` and `topic_rewards`.
+
+/** The chain's target weight: ŵ_t = S_t^μ · (C_t / L_t)^ν — the fee revenue per block of the topic's epoch length
+ *  L_t (in blocks) instead of the total of eq. 58 as written. */
+export function topicTargetWeightPerEpoch(stake: number, feeRevenue: number, epochLength: number, mu: number, nu: number): number {
+  return topicTargetWeight(stake, feeRevenue / epochLength, mu, nu);
+}
+
+/** The chain's topic rewards of one block: E_t = w_t / W × e_block × L_t for the topics paid in this block, where
+ *  W is the stored sum of the previous weights of every active topic; when Σ_t E_t exceeds the rewards account
+ *  T_r, T_r is shared in proportion to w_t L_t instead (T_r ≤ 0 pays nothing). Returns the rewards and what they
+ *  total. (eq. 56 in aggregate: over a month of constant weights a topic collects (1 − f_v)·E·w_t/W.) */
+export function topicRewardsPerBlock(
+  blockEmission: number,
+  weights: readonly number[],
+  epochLengths: readonly number[],
+  weightSum: number,
+  rewardsAccount: number,
+): { rewards: number[]; paid: number } {
+  if (!(rewardsAccount > 0) || !(weightSum > 0)) return { rewards: weights.map(() => 0), paid: 0 };
+  const uncapped = weights.map((w, k) => (w / weightSum) * blockEmission * epochLengths[k]);
+  let total = 0;
+  for (const x of uncapped) total += x;
+  if (total <= rewardsAccount) return { rewards: uncapped, paid: total };
+  if (weights.length === 1) return { rewards: [rewardsAccount], paid: rewardsAccount };
+  let wl = 0;
+  for (let k = 0; k < weights.length; k++) wl += weights[k] * epochLengths[k];
+  const rewards = weights.map((w, k) => (wl > 0 ? (rewardsAccount * w * epochLengths[k]) / wl : 0));
+  let paid = 0;
+  for (const x of rewards) paid += x;
+  return { rewards, paid };
 }
 
 // ------------------------------------------------------------------------------------------------------------
@@ -257,7 +291,7 @@ export interface LedgerState {
   /** Holdings per class: allocation + rewards − fees paid; the treasury's is T. */
   total: Record<string, number>;
   treasury: Treasury;
-  /** e_{i−1} of eq 53; null before the first emission. */
+  /** e_{i−1} of eq. 53; null before the first emission. */
   ePrev: number | null;
 }
 
@@ -271,7 +305,7 @@ export interface MonthOutcome {
   emissionStaked: number;
   /** staked_c of the emission state, per class. */
   emissionStakedByClass: Record<string, number>;
-  /** T used by eq 49. */
+  /** T used by eq. 49. */
   treasuryForTarget: number;
   ehatTarget: number;
   ehatMax: number;
@@ -289,7 +323,7 @@ export interface MonthOutcome {
   minted: number;
   /** Rewards credited to each class (stakers pro rata to their emission-state stake; workers' share to workers_class). */
   rewards: Record<string, number>;
-  /** f_stakers used by the cap (eq 51) and the share the ledger paid to stakers. */
+  /** f_stakers used by the cap (eq. 51) and the share the ledger paid to stakers. */
   fStakersCap: number;
   fStakersLedger: number;
   /** Staking APY: (1 + f_stakers,ledger · e_i)^12 − 1. */
@@ -303,7 +337,7 @@ export function treasuryClass(cfg: LedgerConfig): HolderClass {
 }
 
 /** Genesis (row 0): unlocked-at-genesis holdings circulate; the treasury holds its allocation, none of it minted.
- *  Row 0 has no emission; its ê_max is ξ_max / f_stakers (eq 51) as in the reference rows. */
+ *  Row 0 has no emission; its ê_max is ξ_max / f_stakers (eq. 51) as in the reference rows. */
 export function genesisState(
   cfg: LedgerConfig,
   xiMax: number,
@@ -357,8 +391,8 @@ export function genesisState(
 }
 
 /** One month i ≥ 1 of the holder ledger (docs/tokenomics.md §3, in that order):
- *  unlock → emission state → target (eq 49) → cap (eqs 50–52) → smoothing (eq 53) → E_i (eq 48) → fees and
- *  treasury → split (eqs 55–56) → rewards to the classes. `xiMax` and `fStakersCap` come from the profile
+ *  unlock → emission state → target (eq. 49) → cap (eq. 50 to eq. 52) → smoothing (eq. 53) → E_i (eq. 48) → fees and
+ *  treasury → split (eq. 55 and eq. 56) → rewards to the classes. `xiMax` and `fStakersCap` come from the profile
  *  switches (`yield_cap`, `f_stakers`). */
 export function stepMonth(
   cfg: LedgerConfig,

@@ -60,13 +60,6 @@ export interface TaskRow {
   H: number;
 }
 
-/** APY of one setup in one step (month). `apy` is a fraction (0.12 = 12 %) unless opts.apyUnit = 'percent'. */
-export interface ApyRow {
-  setup: string;
-  epoch: number;
-  apy: number;
-}
-
 /** Which seed(s) a figure shows. */
 export interface SeedSelection {
   /** Seed to plot (default: the smallest seed in the rows). Ignored when aggregate = 'median'. */
@@ -96,17 +89,6 @@ export interface Figure3Options extends SeedSelection, CommonFigureOptions {
   /** Size of each of the 8 panels. */
   panelWidth?: number;
   panelHeight?: number;
-}
-
-export interface Figure4Options extends CommonFigureOptions {
-  /** Draw a horizontal reference line at the APY cap (same unit as the rows, e.g. 0.12). */
-  cap?: number;
-  /** Unit of `apy` in the rows (default 'fraction'). */
-  apyUnit?: 'fraction' | 'percent';
-  /** Rows' `epoch` counts steps; month = epoch / epochsPerMonth (default 1: one step per month). */
-  epochsPerMonth?: number;
-  width?: number;
-  height?: number;
 }
 
 export interface RenderOptions {
@@ -397,13 +379,13 @@ function thinEpochs(epochs: Iterable<number>, maxPoints: number | undefined): Se
   return keep;
 }
 
-function requireRows(who: string, what: string, rows: readonly unknown[]): void {
+export function requireRows(who: string, what: string, rows: readonly unknown[]): void {
   if (!Array.isArray(rows) || rows.length === 0) {
     throw new Error(`${who}: no ${what} rows to plot (got an empty array)`);
   }
 }
 
-function titleParams(defaultTitle: string, subtitle: string, opts: CommonFigureOptions): { title?: unknown } {
+export function titleParams(defaultTitle: string, subtitle: string, opts: CommonFigureOptions): { title?: unknown } {
   const text = opts.title ?? defaultTitle;
   const sub = opts.subtitle ?? subtitle;
   if (text === '' && sub === '') return {};
@@ -413,7 +395,7 @@ function titleParams(defaultTitle: string, subtitle: string, opts: CommonFigureO
 const BLUE = '#1f4fd8';
 const CYAN = '#00b4c8';
 const RED = '#d62728';
-const BLACK = '#000000';
+export const BLACK = '#000000';
 /** Distinct colours for individual participants (first is black-free, colour-blind friendly order). */
 const PARTICIPANT_COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 
@@ -745,93 +727,5 @@ export function figure3Spec(rewards: RewardRow[], tasks: TaskRow[], opts: Figure
     ],
     spacing: { row: 10, column: 18 },
     resolve: { scale: { color: 'independent', x: 'independent', y: 'independent' } },
-  } as TopLevelSpec;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Figure 4: APY against month for the three tokenomics setups
-// ---------------------------------------------------------------------------------------------
-
-const APY_SETUPS: Record<string, { label: string; dash: number[] }> = {
-  'no-smoothing': { label: 'No emission smoothing', dash: [1.5, 2.5] },
-  smoothing: { label: 'Emission smoothing', dash: [6, 4] },
-  'smoothing-fees': { label: 'Emission smoothing + fees', dash: [] },
-};
-const EXTRA_DASHES = [[8, 3, 2, 3], [12, 4], [3, 6], [10, 2, 2, 2, 2, 2]];
-
-export function figure4Spec(rows: ApyRow[], opts: Figure4Options = {}): TopLevelSpec {
-  const who = 'figure4Spec';
-  requireRows(who, 'APY', rows);
-  const perMonth = opts.epochsPerMonth ?? 1;
-  if (!(perMonth > 0)) throw new Error(`${who}: epochsPerMonth must be > 0 (got ${perMonth})`);
-  const toFraction = opts.apyUnit === 'percent' ? (v: number) => v / 100 : (v: number) => v;
-
-  const present = [...new Set(rows.map((r) => r.setup))];
-  const known = Object.keys(APY_SETUPS).filter((s) => present.includes(s));
-  const extra = present.filter((s) => !(s in APY_SETUPS)).sort();
-  const setups = [...known, ...extra];
-  const label = (s: string) => APY_SETUPS[s]?.label ?? s;
-  const dash = (s: string) => APY_SETUPS[s]?.dash ?? EXTRA_DASHES[extra.indexOf(s) % EXTRA_DASHES.length];
-
-  const values = rows
-    .filter((r) => Number.isFinite(r.apy) && Number.isFinite(r.epoch))
-    .map((r) => ({ month: r.epoch / perMonth, apy: toFraction(r.apy), series: label(r.setup), order: setups.indexOf(r.setup) }))
-    .sort((a, b) => a.order - b.order || a.month - b.month);
-  if (values.length === 0) throw new Error(`${who}: no finite APY values to plot`);
-
-  const domain = setups.map(label);
-  const months = values.map((v) => v.month);
-  const m0 = Math.min(...months);
-  const m1 = Math.max(...months);
-  // yearly ticks when the run spans more than two years (the unlock of Figure 4 is at month 12)
-  const monthTicks: number[] | undefined =
-    m1 - m0 > 24 ? Array.from({ length: Math.floor(m1 / 12) - Math.ceil(m0 / 12) + 1 }, (_, i) => 12 * (Math.ceil(m0 / 12) + i)) : undefined;
-  const yMax = Math.max(...values.map((v) => v.apy), opts.cap !== undefined ? toFraction(opts.cap) : -Infinity);
-  const yMin = Math.min(0, ...values.map((v) => v.apy));
-  const legend = { title: null, orient: 'top-right', fillColor: 'white', strokeColor: '#cccccc', padding: 6, symbolSize: 400, symbolStrokeWidth: 1.6, labelLimit: 260 };
-  const layers: unknown[] = [
-    {
-      data: { values },
-      mark: { type: 'line', strokeWidth: 1.8, color: BLACK, clip: true },
-      encoding: {
-        x: {
-          field: 'month',
-          type: 'quantitative',
-          title: 'Month',
-          scale: { nice: false, domain: [m0, m1] },
-          axis: monthTicks ? { values: monthTicks } : { tickMinStep: 1 },
-        },
-        y: {
-          field: 'apy',
-          type: 'quantitative',
-          title: 'APY of staked ALLO',
-          axis: { format: '~%' },
-          // headroom above the cap so the capped segment is not drawn on the frame
-          scale: { domain: [yMin, yMax > 0 ? yMax * 1.1 : 1], nice: true },
-        },
-        strokeDash: { field: 'series', type: 'nominal', scale: { domain, range: setups.map(dash) }, legend },
-        detail: { field: 'series' },
-      },
-    },
-  ];
-  if (opts.cap !== undefined) {
-    const cap = toFraction(opts.cap);
-    layers.unshift({
-      data: { values: [{ cap, text: `APY cap ${Number((cap * 100).toPrecision(6))}%` }] },
-      layer: [
-        { mark: { type: 'rule', color: '#999999', strokeWidth: 1 }, encoding: { y: { field: 'cap', type: 'quantitative' } } },
-        {
-          mark: { type: 'text', align: 'left', baseline: 'bottom', dx: 4, dy: -2, x: 0, fontSize: 10, color: '#666666' },
-          encoding: { y: { field: 'cap', type: 'quantitative' }, text: { field: 'text' } },
-        },
-      ],
-    });
-  }
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    ...titleParams('Figure 4: APY earned by staking ALLO holders', '', opts),
-    width: opts.width ?? 560,
-    height: opts.height ?? 340,
-    layer: layers,
   } as TopLevelSpec;
 }

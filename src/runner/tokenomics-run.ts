@@ -1,70 +1,169 @@
-// A `kind: tokenomics` scenario (Figure 4): every setup month by month, its tables, the Figure 4 plot and claims.
+// `run` of a `kind: tokenomics` scenario (Figure 4, and any setups): `--seeds N` replicates of the job
+// src/sim/tokenomics-job.ts on the worker pool (tables streamed to <out>/<table>.csv), then summary.json (every
+// per-run metric over the seeds, the Figure 4 claims when its three setups are present, the verdicts of the
+// file's claim), figure4.svg/.png and manifest.json.
 
+import { join } from 'node:path';
 import seedrandom from 'seedrandom';
-import type { TokenomicsFile } from '../scenario/tokenomics.js';
-import type { ProfileName } from '../engine/params.js';
+import { tokenomicsFromObject, type TokenomicsFile } from '../scenario/tokenomics.js';
 import {
-  TOPIC_COLUMNS,
-  TREASURY_COLUMNS,
-  VALIDATOR_COLUMNS,
-  figure4Claims,
-  networkColumns,
+  judgeFigure4,
+  judgeStudyClaims,
+  metricDefinition,
   runTokenomicsFile,
-  type Row,
-  type TokenomicsRun,
+  type Claim,
+  type Verdict,
 } from '../sim/tokenomics.js';
-import { writeCsv } from '../output/csv.js';
-import { RunDirectory, toolInfo } from '../output/run-dir.js';
-import { figure4Spec, writeFigure } from '../output/plot.js';
+import { TOPIC_SERIES_COLUMNS, TOPIC_SERIES_TABLE, networkIsDeterministic, populationRng } from '../sim/tokenomics-job.js';
+import { distribution, type MetricSummary } from '../sim/summary.js';
+import { toolInfo } from '../output/run-dir.js';
+import { jsonText, writeFileAtomic } from '../io/files.js';
+import { writeFigure } from '../output/plot.js';
+import { figure4Spec } from '../output/figure4.js';
+import { topicBandsSpec, type BandRow } from '../output/tokenomics-figures.js';
+import { runMonteCarlo } from './run.js';
+import { readPartTable } from './part.js';
+import type { ProgressMode } from './progress.js';
+import type { GridPoint } from './grid.js';
+
+/** Seeded stream of one setup, as earlier versions drew it (kept for `check`, whose baseline measures the
+ *  deterministic network table only). */
+export const setupRng = (seed: number | string, setup: string): (() => number) => seedrandom(`${seed}:${setup}`);
 
 export interface TokenomicsRunOptions {
   outDir: string;
-  seed?: number | string;
-  profile?: ProfileName;
+  baseSeed: number;
+  replicates: number;
   figures?: boolean;
+  threads?: number;
+  progress?: ProgressMode;
+  resume?: boolean;
+  failFast?: boolean;
 }
 
-/** Seeded stream of one setup: the setups' stochastic parts (topics, validators, fees) do not share draws. */
-export const setupRng = (seed: number | string, setup: string): (() => number) => seedrandom(`${seed}:${setup}`);
-
-function tableRows(runs: TokenomicsRun[], pick: (r: TokenomicsRun) => Row[], columns: readonly string[]) {
-  return runs.flatMap((run) => pick(run).map((row) => [run.setup, ...columns.map((c) => row[c])]));
+export interface TokenomicsSummary {
+  scenario: string;
+  profile: string;
+  months: number;
+  seeds: number[];
+  setups: string[];
+  /** How the network table was written (once, or per seed) and why. */
+  network_table: string;
+  metrics: Record<string, MetricSummary>;
+  claims: Claim[];
+  skipped_claims: { claims: string; reason: string }[];
+  verdicts: Verdict[];
 }
 
-export async function runTokenomicsScenario(file: TokenomicsFile, opts: TokenomicsRunOptions) {
-  const seed = opts.seed ?? file.seed;
-  const profile = opts.profile ?? file.profile;
-  const runs = runTokenomicsFile(file, (setup) => setupRng(seed, setup), profile);
-  const list = Object.values(runs);
-  const dir = new RunDirectory(opts.outDir);
-  try {
-    const netCols = networkColumns(file.tokenomics.setups[0].params);
-    await writeCsv(dir.path('tokenomics.csv'), ['setup', ...netCols], tableRows(list, (r) => r.network, netCols));
-    await writeCsv(dir.path('topics.csv'), ['setup', ...TOPIC_COLUMNS], tableRows(list, (r) => r.topics, TOPIC_COLUMNS));
-    await writeCsv(
-      dir.path('validators.csv'),
-      ['setup', ...VALIDATOR_COLUMNS],
-      tableRows(list, (r) => r.validators, VALIDATOR_COLUMNS),
-    );
-    await writeCsv(dir.path('treasury.csv'), ['setup', ...TREASURY_COLUMNS], tableRows(list, (r) => r.treasury, TREASURY_COLUMNS));
-    const claims = figure4Claims(runs);
-    const cap = Math.max(...list.flatMap((r) => r.treasury.map((t) => t.apy_cap)).filter(Number.isFinite));
-    if (opts.figures !== false) {
-      const apy = list.flatMap((r) => r.network.filter((x) => x.epoch > 0).map((x) => ({ setup: r.setup, epoch: x.epoch, apy: x.apy })));
-      await writeFigure(dir.staging, 'figure4', figure4Spec(apy, { cap, subtitle: `${file.name}, profile ${profile}` }));
-    }
-    dir.writeJson('summary.json', {
-      scenario: file.name,
-      profile,
-      seed,
-      setups: list.map((r) => r.setup),
-      final_apy: Object.fromEntries(list.map((r) => [r.setup, r.network[r.network.length - 1].apy])),
-      claims,
+/**
+ * Runs a resolved tokenomics scenario into `outDir` on the pool; summary.json and the figures are written
+ * in the runner's finish step, so they are put in place with the tables and `manifest.json` last (a run
+ * that fails or is interrupted leaves no finished-looking output). `manifest` holds fields for the manifest.
+ */
+export async function runTokenomicsScenario(
+  file: TokenomicsFile,
+  opts: TokenomicsRunOptions & { manifest?: Record<string, unknown> },
+): Promise<TokenomicsSummary> {
+  let summary: TokenomicsSummary | undefined;
+  await runMonteCarlo({
+    scenario: file,
+    out: opts.outDir,
+    seed: opts.baseSeed,
+    replicates: opts.replicates,
+    kind: 'tokenomics',
+    threads: opts.threads,
+    indexColumns: false,
+    summary: false,
+    resume: opts.resume,
+    failFast: opts.failFast,
+    progress: opts.progress,
+    finish: async (ctx) => {
+      const seeds = ctx.runs.map((r) => r.seed);
+      const perSeed = ctx.runs.map((r) => r.metrics);
+      // The first seed again, in this thread (the same seed gives the same run), for the claims and the figure.
+      const runs = runTokenomicsFile(file, () => populationRng(seeds[0]));
+      const fig4 = judgeFigure4(runs);
+      const keys = [...new Set(perSeed.flatMap((m) => Object.keys(m)))];
+      const metrics: Record<string, MetricSummary> = {};
+      for (const k of keys) metrics[k] = { definition: metricDefinition(k), ...distribution(perSeed.map((m) => m[k] ?? NaN)) };
+      summary = {
+        scenario: file.name,
+        profile: file.profile,
+        months: file.tokenomics.months,
+        seeds,
+        setups: file.tokenomics.setups.map((x) => x.name),
+        network_table: networkIsDeterministic(file)
+          ? 'tokenomics.csv is written once (by the first seed): with f_stakers = constant in every setup the network table does not depend on the seed; topics.csv, validators.csv and treasury.csv hold every seed'
+          : 'tokenomics.csv holds every seed (a seed column in front): with f_stakers = actual the emission depends on the topic and validator populations',
+        metrics,
+        claims: fig4.claims,
+        skipped_claims: fig4.skipped,
+        verdicts: judgeStudyClaims(file.claims, perSeed),
+      };
+      if (opts.figures !== false) {
+        const bands = topicBands(ctx.runsDir, opts.replicates);
+        const sub = `${file.name}, profile ${file.profile}, ${seeds.length} seed${seeds.length === 1 ? '' : 's'}`;
+        if (bands.length > 0) await writeFigure(ctx.dir, 'topic-bands', topicBandsSpec(bands, { seeds: seeds.length, subtitle: sub }));
+        const apy = Object.values(runs).flatMap((r) => r.network.filter((x) => x.month > 0).map((x) => ({ setup: r.setup, month: x.month, apy: x.apy })));
+        const caps = Object.values(runs).map((r) => r.treasury[r.treasury.length - 1].apy_cap);
+        const cap = caps.every((c) => c === caps[0]) ? caps[0] : undefined;
+        await writeFigure(ctx.dir, 'figure4', figure4Spec(apy, { cap, subtitle: `${file.name}, profile ${file.profile}` }));
+      }
+      writeFileAtomic(join(ctx.dir, 'summary.json'), jsonText(summary));
+      return { ...toolInfo(), command: 'run', kind: 'tokenomics', profile: file.profile, base_seed: opts.baseSeed, seeds, scenario: file, ...opts.manifest };
+    },
+  });
+  if (!summary) throw new Error('runTokenomicsScenario: the runs finished without a summary');
+  return summary;
+}
+
+/** `applyPoint` of a sweep over a tokenomics scenario: each point's values go through the same `--set` path as
+ *  the command line (paths, per-setup paths, the paper's symbols), so a bad value fails up front, one line. */
+export function tokenomicsApplyPoint(
+  raw: Record<string, unknown>,
+  source: string,
+  opts: { profile?: string; set?: readonly string[]; months?: number } = {},
+): (scenario: unknown, point: GridPoint) => TokenomicsFile {
+  return (_scenario, point) =>
+    tokenomicsFromObject(raw, source, {
+      profile: opts.profile,
+      set: [...(opts.set ?? []), ...Object.entries(point.values).map(([k, v]) => `${k}=${String(v)}`)],
+      months: opts.months,
     });
-    dir.writeJson('manifest.json', { ...toolInfo(), command: 'run', kind: 'tokenomics', seed, profile, scenario: file });
-    return { dir: opts.outDir, files: dir.commit(), claims };
-  } catch (e) {
-    dir.abort();
-    throw e;
-  }
 }
+
+/** The hidden per-month topic series of every seed (from the part files), as median and 10–90 % bands. */
+function topicBands(runsDir: string, replicates: number): BandRow[] {
+  const values = new Map<string, number[]>();
+  const order: string[] = [];
+  for (let r = 0; r < replicates; r++) {
+    let t: ReturnType<typeof readPartTable>;
+    try {
+      t = readPartTable(runsDir, 0, r, TOPIC_SERIES_TABLE);
+    } catch {
+      continue; // a run without the series (none drawn)
+    }
+    const col = (name: string) => t.columns.indexOf(name);
+    for (const row of t.rows) {
+      for (const q of TOPIC_SERIES_COLUMNS.slice(2)) {
+        const cell = row[col(q)];
+        if (cell === undefined || cell === '') continue;
+        const key = JSON.stringify([row[col('setup')], Number(row[col('month')]), q]);
+        let l = values.get(key);
+        if (!l) {
+          values.set(key, (l = []));
+          order.push(key);
+        }
+        l.push(Number(cell));
+      }
+    }
+  }
+  return order.map((key) => {
+    const [setup, month, quantity] = JSON.parse(key) as [string, number, BandRow['quantity']];
+    const d = distribution(values.get(key)!);
+    return { setup, month, quantity, median: d.median, p10: d.p10, p90: d.p90 };
+  });
+}
+
+/** A number as the run report shows it (4 significant digits). */
+export const fmt = (x: number): string => (Number.isFinite(x) ? Number(x.toPrecision(4)).toString() : String(x));

@@ -2,6 +2,7 @@
 // mechanism parameter names, the docs/agents.md switch names) accepted by `--set` and by sweeps.
 
 import { PARAM_SPECS } from '../engine/params.js';
+import { tokenomicsAliasHelp } from './tokenomics-keys.js';
 
 /** Levenshtein edit distance (insert / delete / substitute, each cost 1). */
 export function editDistance(a: string, b: string): number {
@@ -127,5 +128,6 @@ export function aliasHelp(): string {
     `  (also every mechanism parameter name bare, e.g. guard_rails → mechanism.guard_rails, and every switch`,
     `   name bare, e.g. fc_expected → switches.fc_expected)`,
   );
+  lines.push('', 'Tokenomics scenarios (kind: tokenomics):', tokenomicsAliasHelp());
   return lines.join('\n');
 }

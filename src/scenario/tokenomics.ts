@@ -1,5 +1,6 @@
 // The `tokenomics:` section of a scenario (whitepaper §5, Figure 4): its type, its defaults (the reference
-// simulator's genesis allocation and parameters, docs/tokenomics.md §2 and §4) and its validation.
+// simulator's genesis allocation and parameters, docs/tokenomics.md §2 and §4), its validation, and `--set` /
+// `--profile` / the horizon on a raw document (`tokenomicsFromObject`, docs/tokenomics.md §11).
 // Every error is an InputError of one line: `<file>: <key path>: <problem> (allowed: <range>)`.
 //
 // A `kind: tokenomics` document (scenarios/figure4.yaml; the loader hands it whole to `validateTokenomicsFile`):
@@ -7,24 +8,32 @@
 //   description: <text>               optional
 //   kind: tokenomics
 //   seed: <int or string>             drives the stochastic topics/validators only (default 1)
-//   profile: reference | whitepaper   default reference; only its switches yield_cap and f_stakers matter here
-//   mechanism: {yield_cap, f_stakers} optional overrides of those switches
+//   profile: <profile name>           default reference; its switches yield_cap and f_stakers act here, and the
+//                                     chain profiles set the chain's topic rules
+//   mechanism: {yield_cap, f_stakers, topic_rewards, topic_weight_fee}   optional overrides of the switches
+//   claim: {id, quote, section, metric, threshold}   optional: the claim a study judges (threshold `<= 0`, …)
+//   sweep: {grid, zip, seeds}         optional: the default grid of `allora-sim sweep`
 //   tokenomics:                       the section, validated by `validateTokenomics`:
 //     months: <int ≥ 1>               rows 0 (genesis) … months − 1 of every setup (default 96)
 //     <parameters>                    the base of every setup, merged over `defaultTokenomics()`
 //     setups:                         optional (default: one setup named `default` = the base)
 //       - name: <id>                  description: <text, optional>
-//         mechanism: {yield_cap, f_stakers}   optional: this setup's profile switches (over the scenario's)
+//         mechanism: {…}              optional: this setup's switches (over the file's and the profile's)
 //         <parameters>                merged over the base
 // Merging: objects key by key; lists (`classes`, `tranches`) and scalars replace whole. The parameters are the
-// keys of `TokenomicsParams` below (total_supply, classes, workers_class, f_e, apy_cap, mpy_cap_text, alpha_e,
-// f_v, reputer_share, fees, topics, validators).
+// keys of `TokenomicsParams` below (total_supply, classes, workers_class, f_e, apy_cap, mpy_cap_text, xi_max,
+// alpha_e, f_v, reputer_share, fees, topics, validators).
 
 import { InputError } from './errors.js';
 import { closestKey } from './keys.js';
+import { parseSetArg, parseValue } from './load.js';
+import { takeSweepSection } from './sweep-section.js';
+import { resolveTokenomicsKey } from './tokenomics-keys.js';
 import { basename, extname } from 'node:path';
-import type { MechanismParams, ProfileName } from '../engine/params.js';
+import { isProfileName, profileParams, type MechanismParams, type ProfileName } from '../engine/params.js';
 import type { HolderClass, LedgerConfig, Vesting, FeeModel } from '../engine/tokenomics.js';
+
+export { TOKENOMICS_ALIASES, resolveTokenomicsKey, tokenomicsAliasHelp, tokenomicsAliasNames } from './tokenomics-keys.js';
 
 /** Pareto(scale x_m, shape a): x = x_m · U^(−1/a). */
 export interface ParetoSpec {
@@ -32,7 +41,7 @@ export interface ParetoSpec {
   shape: number;
 }
 
-/** The stochastic topic population behind eqs 56–58 (only topic rows depend on it, never the network table). */
+/** The stochastic topic population behind eq. 56 to eq. 58 (only topic rows depend on it, never the network table). */
 export interface TopicModel {
   /** Topics live from month 1. */
   initial: number;
@@ -42,14 +51,14 @@ export interface TopicModel {
   max_active: number;
   /** Chance a topic is deactivated in a month. */
   deactivation_probability: number;
-  /** α_t of eq 57 per week; α̂_t = 1 − (1 − α_t)^weeks_per_month (eq 54). */
+  /** α_t of eq. 57 per week; α̂_t = 1 − (1 − α_t)^weeks_per_month (eq. 54). */
   alpha_weekly: number;
   /** Weeks per monthly step (4 in the reference: α̂_t = 0.9375). */
   weeks_per_month: number;
-  /** μ, ν of eq 58. */
+  /** μ, ν of eq. 58. */
   mu: number;
   nu: number;
-  /** N_epochs,w of eq 58: C loses C/N_epochs,w every epoch. */
+  /** N_epochs,w of eq. 58: C loses C/N_epochs,w every epoch. */
   fee_epochs_per_week: number;
   /** Reputers per new topic (uniform integer in [min, max]), their stake, and their churn per month. */
   reputers: { min: number; max: number; stake: ParetoSpec; join_probability: number; leave_probability: number };
@@ -59,9 +68,25 @@ export interface TopicModel {
   consumers_per_week: { min: number; max: number };
   /** Pay-what-you-want payment of one consumer in one week, ALLO (Pareto, §5.3). */
   payment: ParetoSpec;
+  /** L_t: a topic's epoch length in blocks (uniform integer in [min, max], drawn at creation only when min < max).
+   *  Acts under `topic_weight_fee: per_epoch` (ŵ = S^μ (C/L_t)^ν). */
+  epoch_length: { min: number; max: number };
+  /** A strategic topic paying fees into itself (wash fees, §5.3; docs/tokenomics.md §10). It draws nothing from the
+   *  seed, so the honest population is the same with it and without it. */
+  strategic: StrategicTopic;
 }
 
-/** The stochastic validator set behind eq 55. */
+/** The §5.3 fee cabal: one topic run by one party, with a fixed reputer stake and no consumers, paying `wash_fee`
+ *  ALLO a month into its own fee revenue; it collects the whole reward of its topic. */
+export interface StrategicTopic {
+  enabled: boolean;
+  /** ALLO paid into its own topic each month (from month 1). */
+  wash_fee: number;
+  /** S_t of eq. 58: the topic's reputer stake, ALLO (constant: its rewards are taken out, not restaked). */
+  stake: number;
+}
+
+/** The stochastic validator set behind eq. 55. */
 export interface ValidatorModel {
   /** Validators live from month 1. */
   initial: number;
@@ -71,19 +96,54 @@ export interface ValidatorModel {
   leave_probability: number;
   /** Stake of a joining validator. */
   stake: ParetoSpec;
-  /** Normaliser of eq 55: 'consistent' Σ_v S_v,i (rewards sum to f_v E_i); 'stale' the reference simulator's
+  /** Normaliser of eq. 55: 'consistent' Σ_v S_v,i (rewards sum to f_v E_i); 'stale' the reference simulator's
    *  sum before last month's rewards were restaked (docs/tokenomics.md §6.2). */
   normaliser: 'consistent' | 'stale';
 }
 
 /** The model parameters of one setup (all keys present). */
 export interface TokenomicsParams extends LedgerConfig {
+  /** ξ_max of eq. 51 itself; null = from the `yield_cap` switch (apy_cap or mpy_cap_text). */
+  xi_max: number | null;
   topics: TopicModel;
   validators: ValidatorModel;
 }
 
-/** The profile switches a setup may set for itself (over the scenario's mechanism parameters). */
-export type TokenomicsSwitches = Partial<Pick<MechanismParams, 'yield_cap' | 'f_stakers'>>;
+/** The tokenomics switches of a profile (docs/tokenomics.md §9): the two mechanism switches of §5 and the chain's
+ *  topic-level rules. */
+export interface TokenomicsSwitchValues extends Pick<MechanismParams, 'yield_cap' | 'f_stakers'> {
+  /** 'share': eq. 56, (1 − f_v)·E·w_t/Σ_t w_t; 'per_block' (chain): per-block emission × epoch length × w_t / W,
+   *  W the sum of the previous weights of the active topics, capped at the rewards account. */
+  topic_rewards: 'share' | 'per_block';
+  /** 'total': eq. 58 on the effective fee revenue C; 'per_epoch' (chain): on C / L_t. */
+  topic_weight_fee: 'total' | 'per_epoch';
+}
+
+export const TOKENOMICS_SWITCH_VALUES = {
+  yield_cap: ['reference', 'whitepaper'],
+  f_stakers: ['constant', 'actual'],
+  topic_rewards: ['share', 'per_block'],
+  topic_weight_fee: ['total', 'per_epoch'],
+} as const satisfies { [K in keyof TokenomicsSwitchValues]: readonly TokenomicsSwitchValues[K][] };
+
+const SWITCH_KEYS = Object.keys(TOKENOMICS_SWITCH_VALUES) as (keyof TokenomicsSwitchValues)[];
+
+/** The tokenomics switches of a profile: `yield_cap` and `f_stakers` from the profile's mechanism parameters; the
+ *  topic-level rules are the chain's (`per_block`, `per_epoch`) in the chain profiles and the whitepaper's
+ *  (`share`, `total`) otherwise. */
+export function tokenomicsProfileSwitches(profile: ProfileName): TokenomicsSwitchValues {
+  const p = profileParams(profile);
+  const chain = String(profile).startsWith('chain');
+  return {
+    yield_cap: p.yield_cap,
+    f_stakers: p.f_stakers,
+    topic_rewards: chain ? 'per_block' : 'share',
+    topic_weight_fee: chain ? 'per_epoch' : 'total',
+  };
+}
+
+/** The switches a scenario or a setup may set for itself (over the profile's). */
+export type TokenomicsSwitches = Partial<TokenomicsSwitchValues>;
 
 /** One setup, resolved: defaults ← the section's base parameters ← the setup's own. */
 export interface TokenomicsSetup {
@@ -97,6 +157,16 @@ export interface TokenomicsSetup {
 export interface TokenomicsScenario extends TokenomicsParams {
   months: number;
   setups: TokenomicsSetup[];
+}
+
+/** A claim a study judges (the attack studies' format): `metric` (a per-run metric, `<name>.<setup>`) compared
+ *  with `threshold` (`<= 0`, `>= 1`, `< 0.5`, `> 2`) in every seed; the verdict is on the median. */
+export interface StudyClaim {
+  id: string;
+  quote: string;
+  section: string;
+  metric: string;
+  threshold: string;
 }
 
 export const DEFAULT_MONTHS = 96;
@@ -125,6 +195,7 @@ export function defaultTokenomics(): TokenomicsParams {
     f_e: 0.025,
     apy_cap: 0.12,
     mpy_cap_text: 0.0095,
+    xi_max: null,
     alpha_e: 0.1,
     f_v: 0.25,
     reputer_share: 1 / 3,
@@ -143,6 +214,8 @@ export function defaultTokenomics(): TokenomicsParams {
       workers: { min: 3, max: 20, join_probability: 0.3, leave_probability: 0.01 },
       consumers_per_week: { min: 5, max: 40 },
       payment: { scale: 400, shape: 1.5 },
+      epoch_length: { min: 720, max: 720 },
+      strategic: { enabled: false, wash_fee: 10_000, stake: 1_000_000 },
     },
     validators: {
       initial: 3,
@@ -257,6 +330,7 @@ const SECTION_KEYS = [
   'f_e',
   'apy_cap',
   'mpy_cap_text',
+  'xi_max',
   'alpha_e',
   'f_v',
   'reputer_share',
@@ -363,11 +437,12 @@ function checkSection(ck: Checker, merged: unknown): TokenomicsParams {
   const f_e = ck.num(s.f_e, ['f_e'], { min: 0, max: 1 });
   const apy_cap = ck.num(s.apy_cap, ['apy_cap'], { min: 0, minExcl: true });
   const mpy_cap_text = ck.num(s.mpy_cap_text, ['mpy_cap_text'], { min: 0, minExcl: true });
+  const xi_max = s.xi_max === null || s.xi_max === undefined ? null : ck.num(s.xi_max, ['xi_max'], { min: 0, minExcl: true, max: 1 });
   const alpha_e = ck.num(s.alpha_e, ['alpha_e'], { min: 0, max: 1, minExcl: true });
   const f_v = ck.num(s.f_v, ['f_v'], { min: 0, max: 1 });
   const reputer_share = ck.num(s.reputer_share, ['reputer_share'], { min: 0, max: 1 });
   if (f_v + (1 - f_v) * reputer_share <= 0) {
-    ck.fail(['reputer_share'], 'with f_v = 0 the stakers would get no emission (f_stakers = 0, eq 51 undefined)', 'a number in (0, 1] when f_v = 0');
+    ck.fail(['reputer_share'], 'with f_v = 0 the stakers would get no emission (f_stakers = 0, eq. 51 undefined)', 'a number in (0, 1] when f_v = 0');
   }
 
   const fp: Seg[] = ['fees'];
@@ -394,7 +469,19 @@ function checkSection(ck: Checker, merged: unknown): TokenomicsParams {
     'workers',
     'consumers_per_week',
     'payment',
+    'epoch_length',
+    'strategic',
   ]);
+  const lo = ck.obj(to.epoch_length, [...tp, 'epoch_length'], ['min', 'max']);
+  const epoch_length = checkIntRange(ck, lo, [...tp, 'epoch_length']);
+  if (epoch_length.min < 1) ck.fail([...tp, 'epoch_length', 'min'], `${epoch_length.min} is out of range`, 'an integer ≥ 1 (blocks)');
+  if (epoch_length.max > 864_000) ck.fail([...tp, 'epoch_length', 'max'], `${epoch_length.max} blocks is longer than a month`, 'an integer ≤ 864000 (the chain\'s blocks per month)');
+  const so = ck.obj(to.strategic, [...tp, 'strategic'], ['enabled', 'wash_fee', 'stake']);
+  const strategic: StrategicTopic = {
+    enabled: ck.bool(so.enabled, [...tp, 'strategic', 'enabled']),
+    wash_fee: ck.num(so.wash_fee, [...tp, 'strategic', 'wash_fee'], { min: 0 }),
+    stake: ck.num(so.stake, [...tp, 'strategic', 'stake'], { min: 0 }),
+  };
   const ro = ck.obj(to.reputers, [...tp, 'reputers'], ['min', 'max', 'stake', 'join_probability', 'leave_probability']);
   const wo = ck.obj(to.workers, [...tp, 'workers'], ['min', 'max', 'join_probability', 'leave_probability']);
   const co = ck.obj(to.consumers_per_week, [...tp, 'consumers_per_week'], ['min', 'max']);
@@ -422,6 +509,8 @@ function checkSection(ck: Checker, merged: unknown): TokenomicsParams {
     },
     consumers_per_week: checkIntRange(ck, co, [...tp, 'consumers_per_week']),
     payment: checkPareto(ck, to.payment, [...tp, 'payment']),
+    epoch_length,
+    strategic,
   };
 
   const vp: Seg[] = ['validators'];
@@ -441,6 +530,7 @@ function checkSection(ck: Checker, merged: unknown): TokenomicsParams {
     f_e,
     apy_cap,
     mpy_cap_text,
+    xi_max,
     alpha_e,
     f_v,
     reputer_share,
@@ -488,20 +578,48 @@ export function validateTokenomics(section: unknown, file: string, prefix = 'tok
     const name = ck.str(so.name, [...sp, 'name'], /^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'a name of letters, digits, - _ . (not starting with - _ .)');
     if (seen.has(name)) ck.fail([...sp, 'name'], `duplicate setup name "${name}"`, 'unique setup names');
     seen.add(name);
-    const mechanism: TokenomicsSwitches = {};
-    if (so.mechanism !== undefined && so.mechanism !== null) {
-      const mo = ck.obj(so.mechanism, [...sp, 'mechanism'], ['yield_cap', 'f_stakers']);
-      if (mo.yield_cap !== undefined) mechanism.yield_cap = ck.enm(mo.yield_cap, [...sp, 'mechanism', 'yield_cap'], ['reference', 'whitepaper'] as const);
-      if (mo.f_stakers !== undefined) mechanism.f_stakers = ck.enm(mo.f_stakers, [...sp, 'mechanism', 'f_stakers'], ['constant', 'actual'] as const);
-    }
+    const mechanism = checkSwitches(ck, so.mechanism, [...sp, 'mechanism']);
     const over = without(so, SETUP_META_KEYS);
     const where: Where = (p) => fmtPath(prefix, hasPath(over, p) ? [...sp, ...p] : p);
-    const params = checkSection(new Checker(file, where), deepMerge(baseMerged, over));
+    const sck = new Checker(file, where);
+    const params = checkSection(sck, deepMerge(baseMerged, over));
+    checkHorizon(sck, params, months);
     const setup: TokenomicsSetup = { name, mechanism, params };
     if (so.description !== undefined) setup.description = ck.str(so.description, [...sp, 'description']);
     return setup;
   });
   return { ...base, months, setups };
+}
+
+/** The `mechanism:` switches of a file or a setup (absent or null = none). */
+function checkSwitches(ck: Checker, x: unknown, path: Seg[]): TokenomicsSwitches {
+  const out: Record<string, string> = {};
+  if (x === undefined || x === null) return out;
+  const mo = ck.obj(x, path, SWITCH_KEYS);
+  for (const k of SWITCH_KEYS) {
+    if (mo[k] !== undefined) out[k] = ck.enm(mo[k], [...path, k], TOKENOMICS_SWITCH_VALUES[k]);
+  }
+  return out as TokenomicsSwitches;
+}
+
+/** Vesting must start inside the horizon (rows 0 … months − 1): a cliff or a tranche at or after month `months`
+ *  would unlock nothing of it in the run (docs/tokenomics.md §2). A linear schedule still unlocking at the last row
+ *  is allowed: the run shows its first part. */
+function checkHorizon(ck: Checker, params: TokenomicsParams, months: number): void {
+  const allowed = `a month ≤ ${months - 1} (the last row), or a longer horizon (tokenomics.months, --epochs)`;
+  params.classes.forEach((c, i) => {
+    if (c.treasury) return;
+    const v = c.vesting;
+    const p: Seg[] = ['classes', i, 'vesting'];
+    if (v.kind === 'linear') {
+      if (v.at_genesis >= 1) return;
+      if (v.cliff_months >= months && v.end_months > 0) ck.fail([...p, 'cliff_months'], `month ${v.cliff_months} is beyond the horizon of ${months} months`, allowed);
+      return;
+    }
+    v.tranches.forEach((t, k) => {
+      if (t.month >= months) ck.fail([...p, 'tranches', k, 'month'], `month ${t.month} is beyond the horizon of ${months} months`, allowed);
+    });
+  });
 }
 
 /** Does `path` (or a prefix of it that a list or scalar replaces whole) exist in `over`? */
@@ -537,9 +655,27 @@ export interface TokenomicsFile {
   /** The file's overrides of the profile's switches (each setup's `mechanism:` goes over these). */
   mechanism: TokenomicsSwitches;
   tokenomics: TokenomicsScenario;
+  /** The claims the file judges (a study's `claim:`), none for plain scenarios. */
+  claims: StudyClaim[];
 }
 
-const FILE_KEYS = ['$schema', 'name', 'description', 'kind', 'seed', 'profile', 'mechanism', 'tokenomics'] as const;
+const FILE_KEYS = ['$schema', 'name', 'description', 'kind', 'seed', 'profile', 'mechanism', 'tokenomics', 'claim', 'sweep'] as const;
+const CLAIM_KEYS = ['id', 'quote', 'section', 'metric', 'threshold'] as const;
+const THRESHOLD_RE = /^(<=|>=|<|>)\s*([+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)$/;
+
+/** Parses a claim threshold `<= 0` into its operator and value. */
+export function parseThreshold(t: string): { op: '<=' | '>=' | '<' | '>'; value: number } | undefined {
+  const m = THRESHOLD_RE.exec(t.trim());
+  return m ? { op: m[1] as '<=' | '>=' | '<' | '>', value: Number(m[2]) } : undefined;
+}
+
+function checkClaim(ck: Checker, x: unknown): StudyClaim {
+  const o = ck.obj(x, ['claim'], CLAIM_KEYS);
+  const claim = {} as Record<string, string>;
+  for (const k of CLAIM_KEYS) claim[k] = ck.str(o[k], ['claim', k]);
+  if (!parseThreshold(claim.threshold)) ck.fail(['claim', 'threshold'], `${JSON.stringify(claim.threshold)} is not allowed`, "'<= x', '>= x', '< x' or '> x' with a number x");
+  return claim as unknown as StudyClaim;
+}
 
 /** Validates a whole `kind: tokenomics` document (layout at the top of this file) and resolves it. */
 export function validateTokenomicsFile(doc: unknown, file: string): TokenomicsFile {
@@ -553,13 +689,212 @@ export function validateTokenomicsFile(doc: unknown, file: string): TokenomicsFi
     if (typeof d.seed === 'string' && d.seed !== '') seed = d.seed;
     else seed = ck.num(d.seed, ['seed'], { min: 0, int: true });
   }
-  const profile = d.profile === undefined ? 'reference' : ck.enm(d.profile, ['profile'], ['reference', 'whitepaper'] as const);
-  const mechanism: TokenomicsSwitches = {};
-  if (d.mechanism !== undefined && d.mechanism !== null) {
-    const mo = ck.obj(d.mechanism, ['mechanism'], ['yield_cap', 'f_stakers']);
-    if (mo.yield_cap !== undefined) mechanism.yield_cap = ck.enm(mo.yield_cap, ['mechanism', 'yield_cap'], ['reference', 'whitepaper'] as const);
-    if (mo.f_stakers !== undefined) mechanism.f_stakers = ck.enm(mo.f_stakers, ['mechanism', 'f_stakers'], ['constant', 'actual'] as const);
+  let profile: ProfileName = 'reference';
+  if (d.profile !== undefined) {
+    if (typeof d.profile !== 'string' || !isProfileName(d.profile)) ck.fail(['profile'], `${fmtNum(d.profile)} is not allowed`, 'a profile name (reference, whitepaper, …)');
+    profile = d.profile;
   }
+  const mechanism = checkSwitches(ck, d.mechanism, ['mechanism']);
+  if (d.sweep !== undefined) takeSweepSection({ sweep: d.sweep }, file); // validated here, used by `sweep` only
+  const claims = d.claim === undefined || d.claim === null ? [] : [checkClaim(ck, d.claim)];
   const tokenomics = validateTokenomics(d.tokenomics, file);
-  return { source: file, name, description, kind, seed, profile, mechanism, tokenomics };
+  return { source: file, name, description, kind, seed, profile, mechanism, tokenomics, claims };
+}
+
+/** The switches of one setup: the profile's, then the file's `mechanism:`, then the setup's own. */
+export function setupSwitches(file: Pick<TokenomicsFile, 'profile' | 'mechanism'>, setup: TokenomicsSetup): TokenomicsSwitchValues {
+  return { ...tokenomicsProfileSwitches(file.profile), ...file.mechanism, ...setup.mechanism };
+}
+
+// ------------------------------------------------------------------------------------------------------------
+// --set, --profile and the horizon on a raw `kind: tokenomics` document.
+
+export interface TokenomicsLoadOptions {
+  /** `--profile`: replaces the file's `profile:`. */
+  profile?: string;
+  /** `--set key=value` arguments (paths or short names, `tokenomics.setups.<name>.<key>` per setup), in order. */
+  set?: readonly string[];
+  /** `--epochs` / `--months`: the horizon in months (rows 0 … N − 1). */
+  months?: number;
+}
+
+const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'prototype', 'constructor']);
+
+/** Where a `--set` key lands in the raw document: the segments below the document root or below one setup. */
+interface SetTarget {
+  /** The setup's raw mapping, or undefined for the document root. */
+  setup?: { name: string; node: Record<string, unknown> };
+  /** Segments from the document root (no setup) or from the setup's mapping. */
+  segs: string[];
+  /** The full path as written in messages (`tokenomics.setups.x.fees.rate`). */
+  path: string;
+}
+
+function resolveSetTarget(doc: Record<string, unknown>, key: string, label: string): SetTarget {
+  const path = resolveTokenomicsKey(key);
+  const segs = path.split('.');
+  for (const s of segs) {
+    if (s === '' || FORBIDDEN_SEGMENTS.has(s)) throw new InputError(`${label}: '${path}' is not a key of a tokenomics scenario`);
+  }
+  if (segs[0] === 'tokenomics' && segs[1] === 'setups' && segs.length >= 3) {
+    const name = segs[2];
+    const sec = isObj(doc.tokenomics) ? doc.tokenomics : undefined;
+    const list = sec && Array.isArray(sec.setups) ? sec.setups : undefined;
+    const names = list ? list.map((x) => (isObj(x) ? String(x.name) : '?')) : ['default'];
+    const node = list?.find((x) => isObj(x) && x.name === name) as Record<string, unknown> | undefined;
+    if (!node && !(list === undefined && name === 'default')) {
+      const near = closestKey(name, names);
+      throw new InputError(
+        `${label}: tokenomics.setups: no setup named '${name}'${near ? ` — did you mean '${near}'?` : ''} (allowed: ${names.join(', ')})`,
+      );
+    }
+    if (segs.length === 3) throw new InputError(`${label}: '${path}' is a setup; set one of its keys (e.g. tokenomics.setups.${name}.alpha_e)`);
+    // The rest may be a short name too (tokenomics.setups.x.nu).
+    const rest = segs.slice(3).join('.');
+    const resolved = resolveTokenomicsKey(rest).split('.');
+    const inner = resolved[0] === 'tokenomics' ? resolved.slice(1) : resolved;
+    if (inner[0] === 'months' || inner[0] === 'setups') throw new InputError(`${label}: '${inner[0]}' is not a setup key (set tokenomics.${inner[0]})`);
+    if (!node) return { segs: ['tokenomics', ...inner], path: `tokenomics.setups.${name}.${inner.join('.')}` };
+    return { setup: { name, node }, segs: inner, path: `tokenomics.setups.${name}.${inner.join('.')}` };
+  }
+  return { segs, path };
+}
+
+function setSegs(root: Record<string, unknown>, segs: string[], value: unknown, label: string): void {
+  let o: Record<string, unknown> | unknown[] = root;
+  for (let i = 0; i < segs.length - 1; i++) {
+    const seg = segs[i];
+    const here: unknown = Array.isArray(o) ? o[Number(seg)] : o[seg];
+    if (here === undefined || here === null) {
+      if (Array.isArray(o)) throw new InputError(`${label}: '${segs.slice(0, i + 1).join('.')}' is not in the list`);
+      o[seg] = {};
+      o = o[seg] as Record<string, unknown>;
+    } else if (isObj(here) || Array.isArray(here)) {
+      if (Array.isArray(here) && !/^\d+$/.test(segs[i + 1])) {
+        throw new InputError(`${label}: '${segs.slice(0, i + 1).join('.')}' is a list; give an index (${segs.slice(0, i + 1).join('.')}.0…)`);
+      }
+      o = here;
+    } else {
+      throw new InputError(`${label}: '${segs.slice(0, i + 1).join('.')}' is not a mapping (got ${fmtNum(here)})`);
+    }
+  }
+  const last = segs[segs.length - 1];
+  if (Array.isArray(o)) {
+    if (!/^\d+$/.test(last) || Number(last) >= o.length) throw new InputError(`${label}: '${segs.join('.')}' is not in the list`);
+    o[Number(last)] = value;
+  } else o[last] = value;
+}
+
+/** The value at `segs` of a plain object, or undefined. */
+function getSegs(root: unknown, segs: readonly string[]): unknown {
+  let o: unknown = root;
+  for (const s of segs) {
+    if (Array.isArray(o)) o = o[Number(s)];
+    else if (isObj(o)) o = o[s];
+    else return undefined;
+  }
+  return o;
+}
+
+/**
+ * Why a key of a setup has no effect under that setup's other settings (undefined when it acts). `rel` is the
+ * path inside the setup's parameters (`fees.rate`) or `mechanism.<switch>`.
+ */
+export function inertReason(rel: string, params: TokenomicsParams, sw: TokenomicsSwitchValues): string | undefined {
+  if (/^fees\.(rate|payers|timing)$/.test(rel) && params.fees.model === 'none') return "fees.model is 'none' (set fees.model: unstaked_fraction)";
+  if (rel === 'apy_cap' && params.xi_max !== null) return 'xi_max is set, and it replaces the cap rule';
+  if (rel === 'apy_cap' && sw.yield_cap !== 'reference') return "yield_cap is 'whitepaper' (ξ_max = mpy_cap_text)";
+  if (rel === 'mpy_cap_text' && params.xi_max !== null) return 'xi_max is set, and it replaces the cap rule';
+  if (rel === 'mpy_cap_text' && sw.yield_cap !== 'whitepaper') return "yield_cap is 'reference' (ξ_max from apy_cap)";
+  if (rel === 'mechanism.yield_cap' && params.xi_max !== null) return 'xi_max is set, and it replaces the cap rule';
+  if (/^topics\.epoch_length\./.test(rel) && sw.topic_weight_fee !== 'per_epoch') return "topic_weight_fee is 'total' (the epoch length acts under per_epoch)";
+  if (/^topics\.strategic\.(wash_fee|stake)$/.test(rel) && !params.topics.strategic.enabled) return 'topics.strategic.enabled is false';
+  return undefined;
+}
+
+/**
+ * Applies `--profile`, `--set` and the horizon to a raw `kind: tokenomics` mapping and validates it. Errors are one
+ * line naming the file and the key: an unknown setup in a `tokenomics.setups.<name>` path, a value out of range,
+ * and an override that could not act — a base key every setup sets itself, or a key that no setup's other
+ * settings let act (e.g. fees.rate where every setup has fees.model none).
+ */
+export function tokenomicsFromObject(raw: unknown, file: string, opts: TokenomicsLoadOptions = {}): TokenomicsFile {
+  if (!isObj(raw)) throw new InputError(`${file}: the scenario must be a mapping of keys (got ${fmtNum(raw)})`);
+  const doc = structuredClone(raw);
+  if (opts.profile !== undefined) {
+    if (!isProfileName(opts.profile)) throw new InputError(`--profile ${opts.profile}: not a profile (allowed: reference, whitepaper, …)`);
+    doc.profile = opts.profile;
+  }
+  const targets: { arg: string; t: SetTarget }[] = [];
+  const sets = [...(opts.set ?? [])];
+  if (opts.months !== undefined) sets.push(`tokenomics.months=${opts.months}`);
+  for (const arg of sets) {
+    const { key, value: rawValue } = parseSetArg(arg);
+    const label = `${file}: --set ${arg}`;
+    const t = resolveSetTarget(doc, key, label);
+    materialiseLists(doc, t);
+    const value = parseValue(rawValue);
+    if (t.setup) setSegs(t.setup.node, t.segs, value, label);
+    else setSegs(doc, t.segs, value, label);
+    targets.push({ arg, t });
+  }
+  const f = validateTokenomicsFile(doc, file);
+  for (const { arg, t } of targets) checkOverrideActs(f, doc, arg, t, file);
+  return f;
+}
+
+/** A path into a list the document does not write (`tokenomics.classes.0.staked_fraction` with the default classes)
+ *  needs the list first: the base gets the default list, a setup the base's. */
+function materialiseLists(doc: Record<string, unknown>, t: SetTarget): void {
+  const segs = t.setup ? t.segs : t.segs[0] === 'tokenomics' ? t.segs.slice(1) : [];
+  if (segs[0] !== 'classes' || segs.length < 2) return;
+  if (!isObj(doc.tokenomics)) doc.tokenomics = {};
+  const sec = doc.tokenomics as Record<string, unknown>;
+  const baseClasses = (): unknown => sec.classes ?? toPlain(defaultTokenomics()).classes;
+  if (t.setup) {
+    if (t.setup.node.classes === undefined) t.setup.node.classes = structuredClone(baseClasses());
+  } else if (sec.classes === undefined) sec.classes = structuredClone(baseClasses());
+}
+
+/** Refuses an override that reaches no setup, or that no setup lets act. */
+function checkOverrideActs(f: TokenomicsFile, doc: Record<string, unknown>, arg: string, t: SetTarget, file: string): void {
+  const label = `${file}: --set ${arg}`;
+  let rel: string | undefined;
+  let setups = f.tokenomics.setups;
+  if (t.setup) {
+    rel = t.segs.join('.');
+    setups = setups.filter((s) => s.name === t.setup!.name);
+  } else if (t.segs[0] === 'tokenomics' && t.segs.length >= 2 && t.segs[1] !== 'months' && t.segs[1] !== 'setups') {
+    rel = t.segs.slice(1).join('.');
+    // A base key every setup sets itself reaches none of them.
+    const sec = isObj(doc.tokenomics) ? doc.tokenomics : {};
+    const list = Array.isArray(sec.setups) ? sec.setups : [];
+    const sub = t.segs.slice(1);
+    if (list.length > 0 && list.every((x) => hasPath(x, sub) || hasAncestorScalar(x, sub))) {
+      throw new InputError(
+        `${label}: every setup sets ${sub.join('.')} itself, so the base value reaches none of them (set it per setup: tokenomics.setups.<name>.${sub.join('.')})`,
+      );
+    }
+  } else if (t.segs[0] === 'mechanism' && t.segs.length === 2) {
+    rel = t.segs.join('.');
+    const sw = t.segs[1];
+    const list = f.tokenomics.setups;
+    if (list.every((s) => (s.mechanism as Record<string, unknown>)[sw] !== undefined)) {
+      throw new InputError(`${label}: every setup sets mechanism.${sw} itself, so the file's value reaches none of them (set it per setup)`);
+    }
+  }
+  if (rel === undefined) return;
+  const reasons = setups.map((s) => inertReason(rel, s.params, setupSwitches(f, s)));
+  if (reasons.every((r) => r !== undefined)) {
+    throw new InputError(`${label}: has no effect: ${reasons[0]}${setups.length > 1 ? ' in every setup' : ''}`);
+  }
+}
+
+function hasAncestorScalar(x: unknown, sub: readonly string[]): boolean {
+  // A list or scalar given whole higher up (e.g. the setup sets `classes:`) shadows the key too.
+  for (let i = 1; i < sub.length; i++) {
+    const v = getSegs(x, sub.slice(0, i));
+    if (v !== undefined && !isObj(v)) return true;
+  }
+  return false;
 }

@@ -1,12 +1,13 @@
-// Runs one tokenomics setup month by month (whitepaper §5, Figure 4) and computes the Figure 4 claims.
+// Runs one tokenomics setup month by month (whitepaper §5, Figure 4), computes its per-run metrics, the Figure 4
+// claims and the verdicts of a study's claims.
 //
 // The holder ledger (supply, emission, APY: the network table) is deterministic and comes from
 // ../engine/tokenomics.ts; the stochastic parts — topics (created, deactivated, their reputers and workers,
 // pay-what-you-want consumer fees) and validators (joining, leaving) — draw from the `rng` the caller passes
 // in (a seeded `() => number` in [0, 1)). They only shape the topic and validator rows, never the network
-// table (except through f_stakers under the `actual` switch).
+// table (except through f_stakers under the `actual` switch). A strategic topic (the §5.3 fee cabal) draws
+// nothing, so the honest population is the same with it and without it.
 
-import { profileParams, type MechanismParams, type ProfileName } from '../engine/params.js';
 import {
   actualStakersShare,
   cadenceAlpha,
@@ -16,33 +17,51 @@ import {
   stakersShare,
   stepMonth,
   topicRewards,
+  topicRewardsPerBlock,
   topicTargetWeight,
+  topicTargetWeightPerEpoch,
   topicWeight,
   validatorRewards,
   type LedgerConfig,
   type LedgerState,
   type MonthOutcome,
 } from '../engine/tokenomics.js';
-import type { ParetoSpec, TokenomicsFile, TokenomicsParams, TokenomicsScenario } from '../scenario/tokenomics.js';
+import {
+  parseThreshold,
+  setupSwitches,
+  type ParetoSpec,
+  type StudyClaim,
+  type TokenomicsFile,
+  type TokenomicsParams,
+  type TokenomicsScenario,
+  type TokenomicsSwitchValues,
+} from '../scenario/tokenomics.js';
+import { distribution } from './summary.js';
 
 export type Rng = () => number;
 export type Row = Record<string, number>;
 
+/** The month column of every tokenomics table is `month` (one row per calendar month; the reference table calls it
+ *  `epoch`, docs/tokenomics.md §11). */
+export const MONTH = 'month';
+
 export interface TokenomicsRun {
   setup: string;
-  /** One row per month (0 = genesis), columns `networkColumns(cfg)`: the reference table's names, then `apy`. */
+  /** One row per month (0 = genesis), columns `networkColumns(cfg)`: `month`, the reference table's names, `apy`. */
   network: Row[];
-  /** One row per active topic per month (`TOPIC_COLUMNS`). */
+  /** One row per active topic per month (`TOPIC_COLUMNS`); the strategic topic, when enabled, is topic 0. */
   topics: Row[];
   /** One row per active validator per month (`VALIDATOR_COLUMNS`). */
   validators: Row[];
   /** One row per month: fees, minting, treasury, f_stakers, cap and population sums (`TREASURY_COLUMNS`). */
   treasury: Row[];
+  /** What the strategic topic met each month (months 1 …), for its counterfactual at other wash fees. */
+  cabal?: CabalTrace;
 }
 
-/** The network table's columns, in the reference table's order and names, then `apy`. */
+/** The network table's columns: `month`, the reference table's names and order, then `apy`. */
 export function networkColumns(cfg: Pick<LedgerConfig, 'classes'>): string[] {
-  const cols = ['epoch'];
+  const cols = [MONTH];
   for (const prefix of ['network', ...cfg.classes.map((c) => c.name)]) {
     for (const q of ['total', 'emission', 'circulating', 'staked']) cols.push(`${prefix}_tokens_${q}`);
   }
@@ -51,9 +70,11 @@ export function networkColumns(cfg: Pick<LedgerConfig, 'classes'>): string[] {
 }
 
 export const TOPIC_COLUMNS = [
-  'epoch',
+  MONTH,
   'topic_id',
+  'topic_strategic',
   'topic_months_live',
+  'topic_epoch_length',
   'topic_n_workers',
   'topic_n_reputers',
   'topic_total_stake',
@@ -65,16 +86,10 @@ export const TOPIC_COLUMNS = [
   'topic_reputer_rewards',
 ] as const;
 
-export const VALIDATOR_COLUMNS = [
-  'epoch',
-  'validator_id',
-  'validator_months_live',
-  'validator_stake',
-  'validator_rewards',
-] as const;
+export const VALIDATOR_COLUMNS = [MONTH, 'validator_id', 'validator_months_live', 'validator_stake', 'validator_rewards'] as const;
 
 export const TREASURY_COLUMNS = [
-  'epoch',
+  MONTH,
   'fees',
   'paid_from_fees',
   'minted',
@@ -88,6 +103,7 @@ export const TREASURY_COLUMNS = [
   'n_active_topics',
   'all_topic_weight_sum',
   'topic_rewards_paid',
+  'rewards_account',
   'n_active_validators',
   'all_validator_stake_sum',
   'validator_rewards_paid',
@@ -123,10 +139,13 @@ function uniformInt(rng: Rng, min: number, max: number): number {
 
 interface Topic {
   id: number;
+  strategic: boolean;
   monthsLive: number;
   reputerStakes: number[];
   workers: number;
   consumersPerWeek: number;
+  /** L_t in blocks. */
+  epochLength: number;
   feeRevenue: number;
   weight: number | null;
 }
@@ -143,12 +162,25 @@ function newTopic(id: number, cfg: TokenomicsParams, rng: Rng): Topic {
   const nRep = uniformInt(rng, t.reputers.min, t.reputers.max);
   const reputerStakes: number[] = [];
   for (let r = 0; r < nRep; r++) reputerStakes.push(pareto(rng, t.reputers.stake));
+  const workers = uniformInt(rng, t.workers.min, t.workers.max);
+  const consumersPerWeek = uniformInt(rng, t.consumers_per_week.min, t.consumers_per_week.max);
+  // A fixed epoch length draws nothing (the populations of earlier versions stay the same).
+  const L = t.epoch_length;
+  const epochLength = L.min === L.max ? L.min : uniformInt(rng, L.min, L.max);
+  return { id, strategic: false, monthsLive: 0, reputerStakes, workers, consumersPerWeek, epochLength, feeRevenue: 0, weight: null };
+}
+
+/** The §5.3 strategic topic: id 0, its fixed stake, no workers or consumers, the middle epoch length. */
+function strategicTopic(cfg: TokenomicsParams): Topic {
+  const L = cfg.topics.epoch_length;
   return {
-    id,
+    id: 0,
+    strategic: true,
     monthsLive: 0,
-    reputerStakes,
-    workers: uniformInt(rng, t.workers.min, t.workers.max),
-    consumersPerWeek: uniformInt(rng, t.consumers_per_week.min, t.consumers_per_week.max),
+    reputerStakes: [cfg.topics.strategic.stake],
+    workers: 0,
+    consumersPerWeek: 0,
+    epochLength: Math.round((L.min + L.max) / 2),
     feeRevenue: 0,
     weight: null,
   };
@@ -175,16 +207,68 @@ function consumerFees(topic: Topic, cfg: TokenomicsParams, rng: Rng): number {
   return fees;
 }
 
-function sum(xs: number[]): number {
+function sum(xs: readonly number[]): number {
   let s = 0;
   for (const x of xs) s += x;
   return s;
 }
 
+/** Epochs of the fee decay in one month (eq. 58's N_epochs,w per week × weeks per month). */
+const feeEpochsPerMonth = (cfg: TokenomicsParams): number =>
+  Math.max(1, Math.round(cfg.topics.fee_epochs_per_week * cfg.topics.weeks_per_month));
+
+/** A topic's target weight (eq. 58, or the chain's per-epoch fee revenue) and its new weight (eq. 57). */
+function weighTopic(
+  stake: number,
+  feeRevenue: number,
+  epochLength: number,
+  prev: number | null,
+  cfg: TokenomicsParams,
+  sw: TokenomicsSwitchValues,
+  alphaTopic: number,
+): { target: number; weight: number } {
+  const { mu, nu } = cfg.topics;
+  const target =
+    sw.topic_weight_fee === 'per_epoch'
+      ? topicTargetWeightPerEpoch(stake, feeRevenue, epochLength, mu, nu)
+      : topicTargetWeight(stake, feeRevenue, mu, nu);
+  return { target, weight: topicWeight(alphaTopic, target, prev) };
+}
+
+/** The topics' rewards of a month. 'share': eq. 56 over the current weights. 'per_block': the chain's rule in its
+ *  monthly aggregate — the month is one block of the month's topic emission, W the sum of the previous weights of
+ *  the active topics (a topic's first weight for a new topic), paid from the rewards account it tops up and capped
+ *  by it (docs/tokenomics.md §9). */
+function payTopics(
+  sw: TokenomicsSwitchValues,
+  fV: number,
+  emission: number,
+  weights: readonly number[],
+  prevWeightSum: number,
+  account: number,
+): { rewards: number[]; paid: number; account: number } {
+  if (sw.topic_rewards === 'share') {
+    const rewards = topicRewards(fV, emission, [...weights]);
+    return { rewards, paid: sum(rewards), account };
+  }
+  const pool = (1 - fV) * emission;
+  const available = account + pool;
+  const r = topicRewardsPerBlock(pool, weights, weights.map(() => 1), prevWeightSum, available);
+  return { rewards: r.rewards, paid: r.paid, account: available - r.paid };
+}
+
 // ------------------------------------------------------------------------------------------------------------
 // The run.
 
-export type ProfileSwitches = Pick<MechanismParams, 'yield_cap' | 'f_stakers'>;
+/** The profile switches a run needs (the tokenomics switches of the profile, the file and the setup). */
+export type ProfileSwitches = Pick<TokenomicsSwitchValues, 'yield_cap' | 'f_stakers'> & Partial<TokenomicsSwitchValues>;
+
+const TOPIC_RULE_DEFAULTS = { topic_rewards: 'share', topic_weight_fee: 'total' } as const;
+
+/** ξ_max of a setup: `xi_max` when given, else the `yield_cap` rule. */
+export function setupXiMax(cfg: TokenomicsParams, yieldCap: TokenomicsSwitchValues['yield_cap']): number {
+  return cfg.xi_max ?? monthlyYieldCap(yieldCap, cfg.apy_cap, cfg.mpy_cap_text);
+}
 
 /** Runs `months` rows (0 = genesis … months − 1) of one setup. Deterministic given `rng`; the network table
  *  does not depend on `rng` at all under f_stakers = 'constant'. */
@@ -195,36 +279,43 @@ export function runTokenomics(
   rng: Rng,
   setup = '',
 ): TokenomicsRun {
-  const xiMax = monthlyYieldCap(params.yield_cap, cfg.apy_cap, cfg.mpy_cap_text);
+  const sw: TokenomicsSwitchValues = { ...TOPIC_RULE_DEFAULTS, ...params };
+  const xiMax = setupXiMax(cfg, sw.yield_cap);
   const splitShare = stakersShare(cfg.f_v, cfg.reputer_share);
   const alphaTopic = cadenceAlpha(cfg.topics.alpha_weekly, cfg.topics.weeks_per_month, 1); // eq. 54
-  const feeEpochs = Math.max(1, Math.round(cfg.topics.fee_epochs_per_week * cfg.topics.weeks_per_month));
+  const feeEpochs = feeEpochsPerMonth(cfg);
 
   const network: Row[] = [];
   const topicRows: Row[] = [];
   const validatorRows: Row[] = [];
   const treasuryRows: Row[] = [];
+  const strategicOn = cfg.topics.strategic.enabled;
+  const cabal: CabalTrace | undefined = strategicOn ? { pool: [], honestWeightSum: [], honestPrevWeightSum: [], reward: [], fees: [] } : undefined;
 
   const g = genesisState(cfg, xiMax, splitShare);
   let state: LedgerState = g.state;
   network.push(networkRow(cfg, state, g.outcome));
-  treasuryRows.push(treasuryRow(network[0], state, g.outcome, xiMax, { nTopics: 0, weightSum: 0, topicPaid: 0, nValidators: 0, stakeSum: 0, validatorPaid: 0 }));
+  treasuryRows.push(
+    treasuryRow(network[0], state, g.outcome, xiMax, { nTopics: 0, weightSum: 0, topicPaid: 0, account: 0, nValidators: 0, stakeSum: 0, validatorPaid: 0 }),
+  );
 
   let topics: Topic[] = [];
   let validators: Validator[] = [];
+  const strategic = strategicOn ? strategicTopic(cfg) : undefined;
   let nextTopicId = 1;
   let nextValidatorId = 1;
   let prevEmission = 0;
   let prevStakerRewards = 0;
+  let account = 0;
 
   for (let month = 1; month < months; month++) {
     const fStakersCap =
-      params.f_stakers === 'constant' ? splitShare : actualStakersShare(prevStakerRewards, prevEmission, splitShare);
+      sw.f_stakers === 'constant' ? splitShare : actualStakersShare(prevStakerRewards, prevEmission, splitShare);
     const step = stepMonth(cfg, state, xiMax, fStakersCap);
     state = step.state;
     const out = step.outcome;
 
-    // ---- validators (eq 55) ----
+    // ---- validators (eq. 55) ----
     if (month === 1) {
       for (let k = 0; k < cfg.validators.initial; k++) validators.push(newValidator(nextValidatorId++, cfg, rng));
     } else {
@@ -239,7 +330,7 @@ export function runTokenomics(
     validators.forEach((v, k) => {
       v.monthsLive++;
       validatorRows.push({
-        epoch: month,
+        [MONTH]: month,
         validator_id: v.id,
         validator_months_live: v.monthsLive,
         validator_stake: v.stake,
@@ -249,7 +340,7 @@ export function runTokenomics(
       v.stake += vRewards[k]; // restaked: S_v,i+1 = S_v,i + E_v,i
     });
 
-    // ---- topics (eqs 56–58) ----
+    // ---- topics (eq. 56 to eq. 58) ----
     if (month === 1) {
       for (let k = 0; k < cfg.topics.initial; k++) topics.push(newTopic(nextTopicId++, cfg, rng));
     } else {
@@ -262,25 +353,43 @@ export function runTokenomics(
     const rawFees = topics.map((t) => consumerFees(t, cfg, rng));
     // With fees into the treasury, the topics' consumer fees are that inflow, shared as the PWYW draws fall.
     const rawSum = sum(rawFees);
-    const fees = out.fees > 0 && rawSum > 0 ? rawFees.map((f) => (out.fees * f) / rawSum) : rawFees;
+    const honestFees = out.fees > 0 && rawSum > 0 ? rawFees.map((f) => (out.fees * f) / rawSum) : rawFees;
+    const live = strategic ? [strategic, ...topics] : topics;
+    const fees = strategic ? [cfg.topics.strategic.wash_fee, ...honestFees] : honestFees;
     const targets: number[] = [];
-    topics.forEach((t, k) => {
+    let prevWeightSum = 0;
+    let honestPrevWeightSum = 0;
+    live.forEach((t, k) => {
       t.monthsLive++;
       t.feeRevenue = decayedFeeRevenue(t.feeRevenue, fees[k], cfg.topics.fee_epochs_per_week, feeEpochs);
-      const target = topicTargetWeight(sum(t.reputerStakes), t.feeRevenue, cfg.topics.mu, cfg.topics.nu);
-      targets.push(target);
-      t.weight = topicWeight(alphaTopic, target, t.weight);
+      const prev = t.weight;
+      const w = weighTopic(sum(t.reputerStakes), t.feeRevenue, t.epochLength, prev, cfg, sw, alphaTopic);
+      targets.push(w.target);
+      t.weight = w.weight;
+      prevWeightSum += prev ?? w.weight;
+      if (!t.strategic) honestPrevWeightSum += prev ?? w.weight;
     });
-    const weights = topics.map((t) => t.weight ?? 0);
-    const tRewards = topicRewards(cfg.f_v, out.emission, weights);
+    const weights = live.map((t) => t.weight ?? 0);
+    const pay = payTopics(sw, cfg.f_v, out.emission, weights, prevWeightSum, account);
+    account = pay.account;
+    const tRewards = pay.rewards;
+    if (cabal && strategic) {
+      cabal.pool.push((1 - cfg.f_v) * out.emission);
+      cabal.honestWeightSum.push(sum(weights.slice(1)));
+      cabal.honestPrevWeightSum.push(honestPrevWeightSum);
+      cabal.reward.push(tRewards[0]);
+      cabal.fees.push(fees[0]);
+    }
     let reputerPaid = 0;
-    topics.forEach((t, k) => {
+    live.forEach((t, k) => {
       const reputerReward = cfg.reputer_share * tRewards[k];
       reputerPaid += reputerReward;
       topicRows.push({
-        epoch: month,
+        [MONTH]: month,
         topic_id: t.id,
+        topic_strategic: t.strategic ? 1 : 0,
         topic_months_live: t.monthsLive,
+        topic_epoch_length: t.epochLength,
         topic_n_workers: t.workers,
         topic_n_reputers: t.reputerStakes.length,
         topic_total_stake: sum(t.reputerStakes),
@@ -291,9 +400,10 @@ export function runTokenomics(
         topic_rewards: tRewards[k],
         topic_reputer_rewards: reputerReward,
       });
-      // Reputers restake their rewards, pro rata to stake: S_t,i+1 = S_t,i + reputer share · E_t,i.
+      // Honest reputers restake their rewards, pro rata to stake: S_t,i+1 = S_t,i + reputer share · E_t,i. The
+      // strategic topic's owner takes its rewards out (its stake stays fixed).
       const s = sum(t.reputerStakes);
-      if (s > 0) t.reputerStakes = t.reputerStakes.map((x) => x + (reputerReward * x) / s);
+      if (!t.strategic && s > 0) t.reputerStakes = t.reputerStakes.map((x) => x + (reputerReward * x) / s);
     });
 
     const validatorPaid = sum(vRewards);
@@ -303,16 +413,19 @@ export function runTokenomics(
     network.push(networkRow(cfg, state, out));
     treasuryRows.push(
       treasuryRow(network[network.length - 1], state, out, xiMax, {
-        nTopics: topics.length,
+        nTopics: live.length,
         weightSum: sum(weights),
-        topicPaid: sum(tRewards),
+        topicPaid: pay.paid,
+        account,
         nValidators: validators.length,
         stakeSum: sum(vStakes),
         validatorPaid,
       }),
     );
   }
-  return { setup, network, topics: topicRows, validators: validatorRows, treasury: treasuryRows };
+  const run: TokenomicsRun = { setup, network, topics: topicRows, validators: validatorRows, treasury: treasuryRows };
+  if (cabal) run.cabal = cabal;
+  return run;
 }
 
 function newValidator(id: number, cfg: TokenomicsParams, rng: Rng): Validator {
@@ -320,7 +433,7 @@ function newValidator(id: number, cfg: TokenomicsParams, rng: Rng): Validator {
 }
 
 function networkRow(cfg: LedgerConfig, state: LedgerState, out: MonthOutcome): Row {
-  const row: Row = { epoch: out.month };
+  const row: Row = { [MONTH]: out.month };
   const per: Record<string, { total: number; emission: number; circulating: number; staked: number }> = {};
   for (const c of cfg.classes) {
     const circulating = c.treasury ? 0 : state.circulating[c.name];
@@ -359,11 +472,11 @@ function treasuryRow(
   state: LedgerState,
   out: MonthOutcome,
   xiMax: number,
-  pop: { nTopics: number; weightSum: number; topicPaid: number; nValidators: number; stakeSum: number; validatorPaid: number },
+  pop: { nTopics: number; weightSum: number; topicPaid: number; account: number; nValidators: number; stakeSum: number; validatorPaid: number },
 ): Row {
   const circ = net.network_tokens_circulating;
   return {
-    epoch: out.month,
+    [MONTH]: out.month,
     fees: out.fees,
     paid_from_fees: out.fromFees,
     minted: out.minted,
@@ -378,6 +491,7 @@ function treasuryRow(
     n_active_topics: pop.nTopics,
     all_topic_weight_sum: pop.weightSum,
     topic_rewards_paid: pop.topicPaid,
+    rewards_account: pop.account,
     n_active_validators: pop.nValidators,
     all_validator_stake_sum: pop.stakeSum,
     validator_rewards_paid: pop.validatorPaid,
@@ -388,6 +502,7 @@ function treasuryRow(
 // Figure 4 claims.
 
 export interface Claim {
+  id: string;
   claim: string;
   holds: boolean;
   /** The numbers the verdict was computed from. */
@@ -424,18 +539,18 @@ export function unlockMonth(run: TokenomicsRun): number {
   let best = 1;
   let bestAmount = -Infinity;
   for (const r of run.network) {
-    if (r.epoch < 1) continue;
+    if (r[MONTH] < 1) continue;
     const unlock = r.network_tokens_emission - (r.validator_rewards + r.topics_rewards);
     if (unlock > bestAmount * (1 + 1e-12)) {
       bestAmount = unlock;
-      best = r.epoch;
+      best = r[MONTH];
     }
   }
   return best;
 }
 
 function apyAt(run: TokenomicsRun, month: number): number {
-  const r = run.network.find((x) => x.epoch === month);
+  const r = run.network[month]?.[MONTH] === month ? run.network[month] : run.network.find((x) => x[MONTH] === month);
   return r ? r.apy : NaN;
 }
 
@@ -447,7 +562,7 @@ function apyChange(run: TokenomicsRun, m: number): number {
 
 function maxAbsChange(run: TokenomicsRun, from: number, to: number): number {
   let mx = 0;
-  const last = run.network[run.network.length - 1].epoch;
+  const last = run.network[run.network.length - 1][MONTH];
   for (let m = Math.max(2, from); m <= Math.min(to, last); m++) mx = Math.max(mx, Math.abs(apyChange(run, m)));
   return mx;
 }
@@ -463,7 +578,7 @@ export function figure4Claims(runs: Record<string, TokenomicsRun>, names: Figure
     [names.smoothing, sm],
     [names.fees, fe],
   ] as const) {
-    if (!r) throw new Error(`figure4Claims: no run of setup "${k}"`);
+    if (!r) throw new Error(`figure4Claims: no run of setup "${k}" (judgeFigure4 skips the claims instead)`);
   }
   const u = unlockMonth(sm);
   const last = Math.min(sm.network.length, noS.network.length, fe.network.length) - 1;
@@ -481,7 +596,7 @@ export function figure4Claims(runs: Record<string, TokenomicsRun>, names: Figure
       let maxApy = -Infinity;
       let maxExcess = -Infinity;
       r.network.forEach((row, i) => {
-        if (row.epoch < 1) return;
+        if (row[MONTH] < 1) return;
         const cap = r.treasury[i].apy_cap;
         maxApy = Math.max(maxApy, row.apy);
         maxExcess = Math.max(maxExcess, (row.apy - cap) / cap);
@@ -492,6 +607,7 @@ export function figure4Claims(runs: Record<string, TokenomicsRun>, names: Figure
     }
     numbers.apy_cap = sm.treasury[sm.treasury.length - 1].apy_cap;
     claims.push({
+      id: 'fig4-cap',
       claim: `The staking APY (1 + f_stakers·e_i)^12 − 1 never exceeds the cap (1 + ξ_max)^12 − 1 in any setup or month (relative tolerance ${th.capTolerance}).`,
       holds,
       numbers,
@@ -508,6 +624,7 @@ export function figure4Claims(runs: Record<string, TokenomicsRun>, names: Figure
       }
     }
     claims.push({
+      id: 'fig4-cap-binds',
       claim: `Before the unlock (months 1–${u - 1}) the cap binds in every setup: the APY equals the cap to ${th.capTolerance} relative.`,
       holds: maxDev <= th.capTolerance,
       numbers: { unlock_month: u, apy_cap: sm.treasury[1]?.apy_cap ?? NaN, max_relative_deviation: maxDev },
@@ -520,6 +637,7 @@ export function figure4Claims(runs: Record<string, TokenomicsRun>, names: Figure
     const afterNo = maxAbsChange(noS, u + 1, u + 12);
     const dropSm = -apyChange(sm, u);
     claims.push({
+      id: 'fig4-sharp-drop',
       claim:
         `Without smoothing the APY drops sharply at the unlock (month ${u}): its relative fall from month ${u - 1} to ${u} ` +
         `is at least ${th.sharpDrop * 100} % and at least ${th.sharpRatio}× the largest month-to-month relative change of the 12 months after.`,
@@ -540,6 +658,7 @@ export function figure4Claims(runs: Record<string, TokenomicsRun>, names: Figure
     const maxSm = maxAbsChange(sm, u, u + 12);
     const dropNo = -apyChange(noS, u);
     claims.push({
+      id: 'fig4-smooth',
       claim:
         `With smoothing the APY evolves smoothly through the unlock: no month-to-month relative change above ${th.smoothMaxChange * 100} % ` +
         `in months ${u}–${u + 12}, and the change at the unlock is under 1/${th.sharpRatio} of the no-smoothing drop.`,
@@ -564,6 +683,7 @@ export function figure4Claims(runs: Record<string, TokenomicsRun>, names: Figure
     const apyFe36 = apyAt(fe, from);
     const change36 = (apyFe - apyFe36) / apyFe36;
     claims.push({
+      id: 'fig4-fees',
       claim:
         `Fee revenue keeps the APY up long-term: at the last month (${last}) the APY with fees is at least ${th.feesRatio}× the APY with ` +
         `smoothing alone, and it changes by at most ${th.feesStability * 100} % (relative) over the last 36 months (from month ${from}).`,
@@ -583,8 +703,8 @@ export function figure4Claims(runs: Record<string, TokenomicsRun>, names: Figure
 }
 
 /** Runs every setup of a validated `tokenomics:` section for `section.months` rows. `mechanism` holds the
- *  scenario's profile switches (each setup's own `mechanism:` keys replace them); `rngFor` gives a fresh seeded
- *  rng per setup (e.g. seedrandom(`${seed}:${setup}`)). */
+ *  scenario's switches (each setup's own `mechanism:` keys replace them); `rngFor` gives a fresh seeded rng per
+ *  setup. */
 export function runTokenomicsSetups(
   section: TokenomicsScenario,
   mechanism: ProfileSwitches,
@@ -603,8 +723,277 @@ export function runTokenomicsSetups(
 export function runTokenomicsFile(
   file: TokenomicsFile,
   rngFor: (setup: string) => Rng,
-  profile: ProfileName = file.profile,
+  profile: TokenomicsFile['profile'] = file.profile,
 ): Record<string, TokenomicsRun> {
-  const p = profileParams(profile);
-  return runTokenomicsSetups(file.tokenomics, { yield_cap: p.yield_cap, f_stakers: p.f_stakers, ...file.mechanism }, rngFor);
+  const runs: Record<string, TokenomicsRun> = {};
+  const f = { ...file, profile };
+  for (const s of file.tokenomics.setups) {
+    runs[s.name] = runTokenomics(s.params, setupSwitches(f, s), file.tokenomics.months, rngFor(s.name), s.name);
+  }
+  return runs;
+}
+
+/** Which Figure 4 claims a set of runs can be judged on: all five when the figure's three setups are present,
+ *  none otherwise (with the reason). */
+export function judgeFigure4(
+  runs: Record<string, TokenomicsRun>,
+  names: Figure4Names = FIGURE4_SETUPS,
+): { claims: Claim[]; skipped: { claims: string; reason: string }[] } {
+  const wanted = [names.noSmoothing, names.smoothing, names.fees];
+  const missing = wanted.filter((n) => !runs[n]);
+  if (missing.length > 0) {
+    return {
+      claims: [],
+      skipped: [
+        {
+          claims: 'fig4-cap, fig4-cap-binds, fig4-sharp-drop, fig4-smooth, fig4-fees',
+          reason: `Figure 4's claims compare its three setups (${wanted.join(', ')}); this scenario has no setup named ${missing.map((m) => `'${m}'`).join(', ')}`,
+        },
+      ],
+    };
+  }
+  return { claims: figure4Claims(runs, names), skipped: [] };
+}
+
+// ------------------------------------------------------------------------------------------------------------
+// The §5.3 fee cabal: a strategic topic paying wash fees into itself (docs/tokenomics.md §10).
+
+/** What the strategic topic met each month (index 0 = month 1). */
+export interface CabalTrace {
+  /** (1 − f_v)·E_i: the month's topic emission. */
+  pool: number[];
+  /** Σ of the honest topics' current weights. */
+  honestWeightSum: number[];
+  /** Σ of the honest topics' previous weights (a new topic's first weight) — the W of the `per_block` rule. */
+  honestPrevWeightSum: number[];
+  /** The strategic topic's reward and the wash fee it paid. */
+  reward: number[];
+  fees: number[];
+}
+
+/** The strategic topic's rewards month by month had it paid `washFee` a month, the honest topics and the emission
+ *  as they were (exact under f_stakers = constant, where the emission does not depend on the topics). */
+export function cabalRewardsAt(washFee: number, trace: CabalTrace, cfg: TokenomicsParams, sw: TokenomicsSwitchValues): number[] {
+  const alphaTopic = cadenceAlpha(cfg.topics.alpha_weekly, cfg.topics.weeks_per_month, 1); // eq. 54
+  const feeEpochs = feeEpochsPerMonth(cfg);
+  const L = cfg.topics.epoch_length;
+  const epochLength = Math.round((L.min + L.max) / 2);
+  let C = 0;
+  let w: number | null = null;
+  let account = 0;
+  const out: number[] = [];
+  for (let m = 0; m < trace.pool.length; m++) {
+    C = decayedFeeRevenue(C, washFee, cfg.topics.fee_epochs_per_week, feeEpochs);
+    const prev: number | null = w;
+    w = weighTopic(cfg.topics.strategic.stake, C, epochLength, prev, cfg, sw, alphaTopic).weight;
+    const H = trace.honestWeightSum[m];
+    if (sw.topic_rewards === 'share') {
+      out.push(H + w > 0 ? (trace.pool[m] * w) / (H + w) : 0);
+      continue;
+    }
+    const W = trace.honestPrevWeightSum[m] + (prev ?? w);
+    const available = account + trace.pool[m];
+    let paid = 0;
+    let mine = 0;
+    if (available > 0 && W > 0) {
+      const uncapped = (trace.pool[m] * (H + w)) / W;
+      paid = Math.min(uncapped, available);
+      mine = H + w > 0 ? (paid * w) / (H + w) : 0;
+    }
+    account = available - paid;
+    out.push(mine);
+  }
+  return out;
+}
+
+export interface CabalOutcome {
+  /** Σ of the strategic topic's rewards and of the wash fees it paid. */
+  reward: number;
+  fees: number;
+  /** reward − fees: the emission captured minus the fees paid (its reward without wash fees is 0: no fee
+   *  revenue gives a weight of 0, eq. 58). */
+  net_gain: number;
+  /** Its share of the rewards paid to topics. */
+  reward_share: number;
+  /** The largest monthly wash fee at which the topic still breaks even (0 when no fee pays), the fee that
+   *  pays most and what it gains. */
+  break_even_fee: number;
+  best_fee: number;
+  best_net_gain: number;
+}
+
+/** The strategic topic's outcome, and its break-even fee from the counterfactual at other wash fees. */
+export function cabalOutcome(run: TokenomicsRun, cfg: TokenomicsParams, sw: TokenomicsSwitchValues): CabalOutcome | undefined {
+  const t = run.cabal;
+  if (!t) return undefined;
+  const reward = sum(t.reward);
+  const fees = sum(t.fees);
+  const paid = sum(run.treasury.map((r) => r.topic_rewards_paid));
+  const months = t.pool.length;
+  const net = (F: number): number => sum(cabalRewardsAt(F, t, cfg, sw)) - F * months;
+  // Scan a log grid of monthly fees from 1e-9 to 10 times the mean monthly topic emission, then bisect the last
+  // crossing from gain to loss.
+  const scale = Math.max(1e-300, sum(t.pool) / Math.max(1, months));
+  const grid = Array.from({ length: 181 }, (_, k) => scale * Math.pow(10, -9 + k / 18));
+  const nets = grid.map(net);
+  let bestK = -1;
+  for (let k = 0; k < grid.length; k++) if (nets[k] > 0 && (bestK < 0 || nets[k] > nets[bestK])) bestK = k;
+  let breakEven = 0;
+  for (let k = grid.length - 1; k > 0; k--) {
+    if (nets[k - 1] > 0 && nets[k] <= 0) {
+      let lo = grid[k - 1];
+      let hi = grid[k];
+      for (let it = 0; it < 60; it++) {
+        const mid = Math.sqrt(lo * hi);
+        if (net(mid) > 0) lo = mid;
+        else hi = mid;
+      }
+      breakEven = lo;
+      break;
+    }
+    if (k === grid.length - 1 && nets[k] > 0) {
+      breakEven = grid[k]; // still gaining at the top of the grid
+      break;
+    }
+  }
+  return {
+    reward,
+    fees,
+    net_gain: reward - fees,
+    reward_share: paid > 0 ? reward / paid : 0,
+    break_even_fee: breakEven,
+    best_fee: bestK >= 0 ? grid[bestK] : 0,
+    best_net_gain: bestK >= 0 ? nets[bestK] : 0,
+  };
+}
+
+// ------------------------------------------------------------------------------------------------------------
+// Per-run metrics (one row of metrics.csv per run; `<metric>.<setup>` for every setup).
+
+export interface MetricDef {
+  key: string;
+  definition: string;
+}
+
+/** The metrics of one setup (docs/tokenomics.md §12). */
+export const SETUP_METRICS: readonly MetricDef[] = [
+  { key: 'final_apy', definition: 'staking APY in the last month' },
+  { key: 'unlock_month', definition: 'month of the largest vesting unlock' },
+  { key: 'apy_before_unlock', definition: 'staking APY in the month before the largest unlock' },
+  { key: 'apy_at_unlock', definition: 'staking APY in the month of the largest unlock' },
+  { key: 'unlock_apy_change', definition: 'relative APY change from the month before the unlock to the unlock month' },
+  { key: 'max_monthly_change_after_unlock', definition: 'largest |relative month-to-month APY change| after the unlock month' },
+  { key: 'total_emission', definition: 'Σ of the monthly reward emission E_i, ALLO' },
+  { key: 'minted_total', definition: 'Σ of the tokens minted for the emission (the part fees did not cover), ALLO' },
+  { key: 'fees_total', definition: 'Σ of the fees into the treasury, ALLO' },
+  { key: 'treasury_final', definition: 'treasury T (balance + unminted) after the last month, ALLO' },
+  { key: 'staked_fraction_final', definition: 'staked share of the circulating supply after the last month' },
+  { key: 'n_topics_final', definition: 'active topics in the last month' },
+  { key: 'top_topic_share_final', definition: 'largest topic weight ÷ Σ of the topic weights in the last month' },
+  { key: 'topic_rewards_paid_total', definition: 'Σ of the rewards paid to topics, ALLO' },
+  { key: 'validator_rewards_paid_total', definition: 'Σ of the rewards paid to validators, ALLO' },
+];
+
+/** The strategic-topic metrics, present when `topics.strategic.enabled`. */
+export const CABAL_METRICS: readonly MetricDef[] = [
+  { key: 'cabal_reward', definition: 'Σ of the strategic topic’s rewards, ALLO' },
+  { key: 'cabal_fees', definition: 'Σ of the wash fees it paid into itself, ALLO' },
+  { key: 'cabal_net_gain', definition: 'emission captured − fees paid, ALLO (its reward without wash fees is 0)' },
+  { key: 'cabal_reward_share', definition: 'its share of the rewards paid to topics' },
+  { key: 'cabal_break_even_fee', definition: 'largest monthly wash fee at which it still breaks even (0: none pays), ALLO/month' },
+  { key: 'cabal_best_fee', definition: 'monthly wash fee with the largest net gain, ALLO/month' },
+  { key: 'cabal_best_net_gain', definition: 'net gain at that fee, ALLO' },
+];
+
+/** The metrics of one setup's run, keyed by `SETUP_METRICS` / `CABAL_METRICS` keys. */
+export function setupMetrics(run: TokenomicsRun, cfg: TokenomicsParams, sw: TokenomicsSwitchValues): Record<string, number> {
+  const net = run.network;
+  const last = net.length - 1;
+  const m: Record<string, number> = {};
+  m.final_apy = net[last].apy;
+  const u = unlockMonth(run);
+  m.unlock_month = u;
+  if (u <= last && u >= 2) {
+    m.apy_before_unlock = apyAt(run, u - 1);
+    m.apy_at_unlock = apyAt(run, u);
+    m.unlock_apy_change = apyChange(run, u);
+    if (u + 1 <= last) m.max_monthly_change_after_unlock = maxAbsChange(run, u + 1, last);
+  }
+  const tr = run.treasury;
+  m.total_emission = sum(net.map((r) => r.validator_rewards + r.topics_rewards));
+  m.minted_total = sum(tr.map((r) => r.minted));
+  m.fees_total = sum(tr.map((r) => r.fees));
+  m.treasury_final = tr[last].treasury_total;
+  m.staked_fraction_final = tr[last].staked_fraction;
+  m.n_topics_final = tr[last].n_active_topics;
+  const lastTopics = run.topics.filter((r) => r[MONTH] === last);
+  const ws = sum(lastTopics.map((r) => r.topic_weights));
+  m.top_topic_share_final = ws > 0 ? Math.max(...lastTopics.map((r) => r.topic_weights)) / ws : 0;
+  m.topic_rewards_paid_total = sum(tr.map((r) => r.topic_rewards_paid));
+  m.validator_rewards_paid_total = sum(tr.map((r) => r.validator_rewards_paid));
+  const c = cabalOutcome(run, cfg, sw);
+  if (c) {
+    m.cabal_reward = c.reward;
+    m.cabal_fees = c.fees;
+    m.cabal_net_gain = c.net_gain;
+    m.cabal_reward_share = c.reward_share;
+    m.cabal_break_even_fee = c.break_even_fee;
+    m.cabal_best_fee = c.best_fee;
+    m.cabal_best_net_gain = c.best_net_gain;
+  }
+  return m;
+}
+
+/** Definition of a `<metric>.<setup>` key. */
+export function metricDefinition(key: string): string {
+  const dot = key.indexOf('.');
+  const base = dot < 0 ? key : key.slice(0, dot);
+  const setup = dot < 0 ? '' : key.slice(dot + 1);
+  const def = [...SETUP_METRICS, ...CABAL_METRICS].find((d) => d.key === base)?.definition ?? base;
+  return setup ? `${def} (setup '${setup}')` : def;
+}
+
+// ------------------------------------------------------------------------------------------------------------
+// Verdicts of a study's claims (the attack studies' format).
+
+export interface Verdict {
+  id: string;
+  quote: string;
+  section: string;
+  metric: string;
+  /** `<metric> <op> <value>`, judged on the median over seeds. */
+  test: string;
+  median: number;
+  p10: number;
+  p90: number;
+  holds_in_share_of_seeds: number;
+  holds: boolean;
+  verdict: 'holds' | 'does NOT hold' | 'not measured';
+}
+
+const compare = (x: number, op: '<=' | '>=' | '<' | '>', v: number): boolean =>
+  op === '<=' ? x <= v : op === '>=' ? x >= v : op === '<' ? x < v : x > v;
+
+/** Judges each claim on its metric over the seeds' metrics (`perSeed[i][metric]`). */
+export function judgeStudyClaims(claims: readonly StudyClaim[], perSeed: readonly Record<string, number>[]): Verdict[] {
+  return claims.map((c) => {
+    const th = parseThreshold(c.threshold)!;
+    const values = perSeed.map((x) => x[c.metric]).filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
+    const d = distribution(values);
+    const measured = values.length > 0;
+    const holds = measured && compare(d.median, th.op, th.value);
+    return {
+      id: c.id,
+      quote: c.quote,
+      section: c.section,
+      metric: c.metric,
+      test: `${c.metric} ${th.op} ${th.value} (on the median over seeds)`,
+      median: d.median,
+      p10: d.p10,
+      p90: d.p90,
+      holds_in_share_of_seeds: measured ? values.filter((x) => compare(x, th.op, th.value)).length / values.length : 0,
+      holds,
+      verdict: !measured ? 'not measured' : holds ? 'holds' : 'does NOT hold',
+    };
+  });
 }

@@ -1,4 +1,4 @@
-// The stochastic topic and validator populations of the tokenomics run (eqs 55–58) and the treasury flows.
+// The stochastic topic and validator populations of the tokenomics run (eq. 55 to eq. 58) and the treasury flows.
 import { describe, expect, it } from 'vitest';
 import seedrandom from 'seedrandom';
 import { relErr } from '../helpers/golden.js';
@@ -9,7 +9,7 @@ const REF = { yield_cap: 'reference', f_stakers: 'constant' } as const;
 const FILE = 'test.yaml';
 
 function byMonth(rows: Row[], m: number): Row[] {
-  return rows.filter((r) => r.epoch === m);
+  return rows.filter((r) => r.month === m);
 }
 
 describe('runTokenomics: topics, validators, treasury', () => {
@@ -24,7 +24,7 @@ describe('runTokenomics: topics, validators, treasury', () => {
     expect(b.topics).not.toEqual(a.topics);
   });
 
-  it('topic weights follow eqs 57–58 and the topic rewards sum to (1 − f_v) E_i (eq 56)', () => {
+  it('topic weights follow eq. 57 and eq. 58 and the topic rewards sum to (1 − f_v) E_i (eq. 56)', () => {
     const prevWeight = new Map<number, number>();
     for (let m = 1; m < 60; m++) {
       const rows = byMonth(a.topics, m);
@@ -43,7 +43,7 @@ describe('runTokenomics: topics, validators, treasury', () => {
     }
   });
 
-  it('validator rewards are pro rata to stake and sum to f_v E_i (eq 55, consistent normaliser)', () => {
+  it('validator rewards are pro rata to stake and sum to f_v E_i (eq. 55, consistent normaliser)', () => {
     for (let m = 1; m < 60; m++) {
       const rows = byMonth(a.validators, m);
       expect(rows.length).toBeGreaterThan(0);

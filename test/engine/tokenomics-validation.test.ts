@@ -137,8 +137,8 @@ describe('months and setups', () => {
 
 describe('validateTokenomicsFile (a whole kind: tokenomics document)', () => {
   it('resolves the document with its defaults', () => {
-    const f = validateTokenomicsFile({ kind: 'tokenomics', tokenomics: { months: 12 } }, 'dir/my-run.yaml');
-    expect([f.name, f.description, f.seed, f.profile, f.mechanism, f.tokenomics.months]).toEqual(['my-run', '', 1, 'reference', {}, 12]);
+    const f = validateTokenomicsFile({ kind: 'tokenomics', tokenomics: { months: 13 } }, 'dir/my-run.yaml');
+    expect([f.name, f.description, f.seed, f.profile, f.mechanism, f.tokenomics.months]).toEqual(['my-run', '', 1, 'reference', {}, 13]);
     const g = validateTokenomicsFile({ kind: 'tokenomics', seed: 'abc', profile: 'whitepaper', mechanism: { f_stakers: 'constant' } }, FILE);
     expect([g.seed, g.profile, g.mechanism]).toEqual(['abc', 'whitepaper', { f_stakers: 'constant' }]);
   });

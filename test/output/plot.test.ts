@@ -8,14 +8,13 @@ import {
   FONT_FILE,
   figure2Spec,
   figure3Spec,
-  figure4Spec,
   renderVegaLite,
   writeFigure,
-  type ApyRow,
   type LossRow,
   type RewardRow,
   type TaskRow,
 } from '../../src/output/plot.js';
+import { figure4Spec, type ApyRow } from '../../src/output/figure4.js';
 import { seededUniform } from '../helpers/rng.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -82,9 +81,9 @@ function apyRows(): ApyRow[] {
   const rows: ApyRow[] = [];
   for (let m = 0; m < 96; m++) {
     const after = Math.max(0, m - 12);
-    rows.push({ setup: 'no-smoothing', epoch: m, apy: m < 12 ? 0.12 : 0.104 * Math.exp(-after / 45) });
-    rows.push({ setup: 'smoothing', epoch: m, apy: m < 12 ? 0.12 : 0.12 * Math.exp(-after / 38) });
-    rows.push({ setup: 'smoothing-fees', epoch: m, apy: m < 12 ? 0.12 : 0.074 + 0.046 * Math.exp(-after / 20) });
+    rows.push({ setup: 'no-smoothing', month: m, apy: m < 12 ? 0.12 : 0.104 * Math.exp(-after / 45) });
+    rows.push({ setup: 'smoothing', month: m, apy: m < 12 ? 0.12 : 0.12 * Math.exp(-after / 38) });
+    rows.push({ setup: 'smoothing-fees', month: m, apy: m < 12 ? 0.12 : 0.074 + 0.046 * Math.exp(-after / 20) });
   }
   return rows;
 }
@@ -249,27 +248,7 @@ describe('figure3Spec', () => {
   });
 });
 
-describe('figure4Spec', () => {
-  it('draws the three setups dotted / dashed / solid and the cap', async () => {
-    const spec = figure4Spec(apyRows(), { cap: 0.12 });
-    expect(JSON.stringify(spec)).toContain('"range":[[1.5,2.5],[6,4],[]]');
-    const { svg } = await renderVegaLite(spec);
-    const texts = svgTexts(svg);
-    for (const label of ['No emission smoothing', 'Emission smoothing', 'Emission smoothing + fees', 'APY cap 12%', 'Month', '12%']) {
-      expect(texts).toContain(label);
-    }
-  });
-
-  it('accepts APY in percent', async () => {
-    const rows = apyRows().map((r) => ({ ...r, apy: r.apy * 100 }));
-    const { svg } = await renderVegaLite(figure4Spec(rows, { apyUnit: 'percent', cap: 12 }));
-    expect(svgTexts(svg)).toContain('APY cap 12%');
-  });
-
-  it('gives a clear error for empty rows', () => {
-    expect(() => figure4Spec([])).toThrow(/figure4Spec: no APY rows to plot/);
-  });
-});
+// figure4Spec: test/output/figure4.test.ts
 
 describe('writeFigure', () => {
   const dirs: string[] = [];
