@@ -13,6 +13,7 @@ import { takeSweepSection } from './sweep-section.js';
 import { aliasNames, closestKey, resolveKey } from './keys.js';
 import {
   SCENARIO_SPEC,
+  adversaryProblem,
   describeAllowed,
   agentsJsonSchema,
   specAt,
@@ -332,6 +333,8 @@ function crossChecks(s: Scenario, attr: Attribution): void {
       `${attr.label('switches.rep_ema_linear')}: switches.rep_ema_linear: cannot be true together with switches.rep_ema_none (choose one reputer EMA variant)`,
     );
   }
+  const adv = adversaryProblem(s);
+  if (adv) throw new InputError(`${attr.label(adv.path)}: ${adv.path}: ${adv.message}`);
 }
 
 /** A section written with no keys (`mechanism:` with every line below commented out) reads as null in
@@ -386,6 +389,8 @@ export function scenarioFromObject(raw: unknown, source: string, opts: LoadOptio
     ground_truth: merged.ground_truth as Scenario['ground_truth'],
     emission: merged.emission as Scenario['emission'],
     switches: merged.switches as Scenario['switches'],
+    adversaries: merged.adversaries as Scenario['adversaries'],
+    claim: merged.claim as Scenario['claim'],
     overrides,
   };
   crossChecks(scenario, attr);
