@@ -130,9 +130,11 @@ export interface BiasedReputersConfig extends AdversaryPresence {
   target: InfererRef;
   /** Δ: its inference loss is reported Δ dex low, its one-out network loss Δ dex high. */
   bias_dex: number;
-  /** What the cabal reports for every other object: the exact loss against the revealed ground truth, or
-   *  the stake-weighted mean of the current honest reports (needs visibility.current_reports). */
-  base: 'truth' | 'consensus';
+  /** What the cabal reports for every other object: honest = the reading of one honest-quality reputer
+   *  model the cabal runs (noise and EMA drawn like an honest reputer's); truth = the exact loss against the
+   *  revealed ground truth; consensus = the stake-weighted mean of the current honest reports (needs
+   *  visibility.current_reports). */
+  base: 'honest' | 'truth' | 'consensus';
 }
 
 export interface LazyReputersConfig extends AdversaryPresence {
@@ -382,7 +384,7 @@ function adversariesSection(): SectionSpec {
       stake_share: share(0.1, "The cabal's share of the total initial stake, split equally over its identities."),
       target: inferRef('worst', 'The favoured inferer.'),
       bias_dex: num(1, "Δ: the favoured worker's inference loss is reported Δ dex low and its one-out network loss Δ dex high.", { min: 0 }),
-      base: oneOf(['truth', 'consensus'], 'truth', 'Reports of the other objects: truth = the exact loss against the revealed ground truth; consensus = the stake-weighted mean of the current honest reports (needs visibility.current_reports).'),
+      base: oneOf(['honest', 'truth', 'consensus'], 'honest', "What the cabal reports before the bias: honest = one honest-quality reputer model's reading (its noise and EMA drawn like an honest reputer's); truth = the exact loss against the revealed ground truth; consensus = the stake-weighted mean of this epoch's honest reports (needs visibility.current_reports)."),
       ...presence(1),
     }),
     lazy_reputers: section('Reputers that copy instead of evaluating (A3).', {
