@@ -33,6 +33,13 @@ export const ACTORS_TABLE = {
   ],
 } as const;
 
+/** One row per run with every metric of the run (headline and attack metrics): what verdicts are computed from. */
+export const RUN_METRICS_TABLE = {
+  name: 'attack-metrics.csv',
+  description: 'Every metric of each run of an attack scenario (the headline metrics of summary.json, then the attack metrics of docs/attacks.md §4), one row per run.',
+  filled: 'one row per run (attack scenarios only); a metric that does not apply to the attack is empty',
+};
+
 /** The roster's actor rows. */
 export function actorRows(pop: Population, seed: number): (string | number | null)[][] {
   const rows: (string | number | null)[][] = [];
@@ -130,6 +137,7 @@ export function runAttackJob(
   writers: { t: TableReporter; emit: (row: (string | number | null)[]) => void }[],
   out: TableWriter,
   writeActors: boolean,
+  writeMetrics = writeActors,
 ): RunResult {
   const pop = createPopulation(s, seed);
   const pairedS = pairedScenario(s);
@@ -143,20 +151,27 @@ export function runAttackJob(
     for (const r of actorRows(pop, seed)) emit(r);
   }
   const ctx = attackContext(s, pop, pairedPop, unsplitPop);
+  // Without attackers (a claim on an honest-world study) the paired run is the run itself.
+  const solo = activeBehaviours(a).length === 0;
   const headline = metricsObserver({ warmup: s.warmup });
   const paired = attackMetricsObserver(ctx);
   const att = epochRecords(s, seed, pop);
-  const base = epochRecords(pairedS, seed, pairedPop);
+  const base = solo ? null : epochRecords(pairedS, seed, pairedPop);
   const uns = unsplitS && unsplitPop ? epochRecords(unsplitS, seed, unsplitPop) : null;
   for (;;) {
     const x = att.next();
-    const y = base.next();
+    const y = base ? base.next() : null;
     const z = uns ? uns.next() : null;
-    if (x.done || y.done) break;
+    if (x.done || (y && y.done)) break;
     const rec: EpochRecord = x.value;
     for (const w of writers) w.t.rows(rec, seed, w.emit);
     headline.add(rec);
-    paired.add({ attack: rec, paired: y.value, unsplit: z && !z.done ? z.value : null });
+    paired.add({ attack: rec, paired: y ? (y.value as EpochRecord) : rec, unsplit: z && !z.done ? z.value : null });
   }
-  return { metrics: { ...headline.finish(), ...paired.finish() } };
+  const metrics = { ...headline.finish(), ...paired.finish() };
+  if (writeMetrics) {
+    const keys = Object.keys(metrics);
+    out.table(RUN_METRICS_TABLE.name, ['seed', ...keys])([seed, ...keys.map((k) => (Number.isFinite(metrics[k]) ? metrics[k] : null))]);
+  }
+  return { metrics };
 }

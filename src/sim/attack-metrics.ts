@@ -71,10 +71,12 @@ interface Sums {
   classPaired: number;
   unsplit: number;
   identityEpochs: number;
+  /** Honest identities' rewards in the roles the attacker has identities in, and their count. */
+  honestSameRole: number;
 }
 
 function sums(): Sums {
-  return { emission: 0, attacker: 0, sources: 0, favAttack: 0, favPaired: 0, classAttack: 0, classPaired: 0, unsplit: 0, identityEpochs: 0 };
+  return { emission: 0, attacker: 0, sources: 0, favAttack: 0, favPaired: 0, classAttack: 0, classPaired: 0, unsplit: 0, identityEpochs: 0, honestSameRole: 0 };
 }
 
 function addSums(acc: Sums, e: PairedEpoch, ctx: AttackContext): void {
@@ -89,6 +91,7 @@ function addSums(acc: Sums, e: PairedEpoch, ctx: AttackContext): void {
   if (!a.rewards || a.emission === null) return;
   acc.emission += a.emission;
   acc.attacker += rewardOf(a, ctx.attackers);
+  acc.honestSameRole += rewardOf(a, honestSameRole(a, ctx));
   acc.sources += rewardOf(e.paired, ctx.sources);
   acc.classAttack += a.rewards.infererClassReward;
   acc.classPaired += e.paired.rewards?.infererClassReward ?? 0;
@@ -98,6 +101,19 @@ function addSums(acc: Sums, e: PairedEpoch, ctx: AttackContext): void {
   }
   if (e.unsplit) acc.unsplit += rewardOf(e.unsplit, { inferers: [], forecasters: [], reputers: ctx.unsplitReputers });
 }
+
+/** Honest identities of the roles in which the attacker has identities (attack-run roster indices). */
+function honestSameRole(rec: EpochRecord, ctx: AttackContext): { inferers: number[]; forecasters: number[]; reputers: number[] } {
+  const pick = (n: number, att: readonly number[]): number[] => (att.length ? Array.from({ length: n }, (_, i) => i).filter((i) => !att.includes(i)) : []);
+  return {
+    inferers: pick(rec.inferers.length, ctx.attackers.inferers),
+    forecasters: pick(rec.forecasters.length, ctx.attackers.forecasters),
+    reputers: pick(rec.reputers.length, ctx.attackers.reputers),
+  };
+}
+
+const identities = (w: { inferers: readonly number[]; forecasters: readonly number[]; reputers: readonly number[] }): number =>
+  w.inferers.length + w.forecasters.length + w.reputers.length;
 
 const sumsMetric = (key: string, definition: string, finish: (s: Sums, ctx: AttackContext) => number): AttackMetricReporter =>
   metric<Sums>({ key, definition, init: sums, add: addSums, finish });
@@ -148,6 +164,17 @@ export const ATTACK_METRICS: readonly AttackMetricReporter[] = [
     "the attacker's rewards over the window divided by what its source identities earned in the paired run (a sybil's or an owner's copies' source), or for a reputer sybil by what the same stake earned under one identity; empty when there is no source",
     (s, ctx) => (ctx.sources.inferers.length + ctx.sources.forecasters.length > 0 ? s.attacker / s.sources : s.unsplit > 0 ? s.attacker / s.unsplit : NaN),
   ),
+  metric<Sums & { honestIds: number }>({
+    key: 'attacker_reward_per_identity_ratio',
+    definition:
+      "the attacker's reward per identity divided by the honest participants' reward per identity in the same roles, over the window (1 = an attacker identity earns what an honest one does)",
+    init: () => ({ ...sums(), honestIds: 0 }),
+    add(acc, e, ctx) {
+      addSums(acc, e, ctx);
+      acc.honestIds = identities(honestSameRole(e.attack, ctx));
+    },
+    finish: (acc, ctx) => (identities(ctx.attackers) === 0 ? NaN : acc.attacker / identities(ctx.attackers) / (acc.honestSameRole / acc.honestIds)),
+  }),
   metric<StakeAcc>({
     key: 'attacker_reward_per_stake_ratio',
     definition:
