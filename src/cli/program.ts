@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { toolInfo } from '../output/run-dir.js';
+import { registerAttacks } from './attacks.js';
 import { registerCheck } from './check.js';
 import { registerReplay } from './replay.js';
 import { registerRun } from './run.js';
@@ -29,5 +30,6 @@ Exit codes: 0 done, 1 a run failed or a regression, 2 bad input, 130/143 interru
   registerSweep(program);
   registerReplay(program);
   registerCheck(program);
+  registerAttacks(program);
   return program;
 }
