@@ -222,7 +222,7 @@ async function drawStudy(st: AttackStudy, out: string, v: Verdict, pts: GridPoin
   }));
   const subtitle = [
     `${claim.id} (${claim.section}): ${v.test}`,
-    `${st.base.profile} profile, ${st.seeds} seeds per point; band p10–p90, line the median — the claim ${v.holds ? 'holds' : 'does NOT hold'}`,
+    `${st.base.profile} profile, ${st.seeds} seeds per point; band p10–p90, line the median; ○ holds, red × does NOT hold, □ out of scope — the claim ${v.holds ? 'holds' : 'does NOT hold'}`,
   ];
   await writeFigure(
     out,

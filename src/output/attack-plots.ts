@@ -53,7 +53,12 @@ export function attackCurveSpec(points: readonly CurvePoint[], o: CurveOptions):
     field: 'x',
     type: numeric ? 'quantitative' : 'ordinal',
     title: o.xTitle,
-    ...(numeric ? { scale: logX(points) ? { type: 'log', nice: false } : { zero: false, nice: false } } : { sort: null }),
+    ...(numeric
+      ? {
+          scale: logX(points) ? { type: 'log', nice: false } : { zero: false, nice: false },
+          axis: { values: [...new Set(points.map((p) => p.x as number))].sort((a, b) => a - b) },
+        }
+      : { sort: null, axis: { labelAngle: 0 } }),
   };
   const multi = new Set(points.map((p) => p.series)).size > 1;
   const color = multi ? { field: 'series', type: 'nominal', title: o.seriesTitle, sort: null } : { value: '#1f4e79' };
@@ -80,7 +85,7 @@ export function attackCurveSpec(points: readonly CurvePoint[], o: CurveOptions):
       },
       {
         data: { values },
-        mark: { type: 'point', size: 60, strokeWidth: 1.6 },
+        mark: { type: 'point', size: 90, strokeWidth: 1.8, opacity: 1 },
         encoding: {
           x,
           y: { ...y, field: 'median' },
@@ -90,7 +95,7 @@ export function attackCurveSpec(points: readonly CurvePoint[], o: CurveOptions):
             type: 'nominal',
             title: 'claim at this point',
             scale: { domain: ['holds', 'does NOT hold', 'out of the claim’s scope'], range: ['circle', 'cross', 'square'] },
-            legend: { symbolStrokeColor: '#333333', symbolFillColor: '#ffffff', symbolStrokeWidth: 1.6 },
+            legend: null,
           },
           fill: { condition: { test: "datum.status === 'does NOT hold'", value: '#c0392b' }, value: 'white' },
         },
