@@ -13,7 +13,9 @@ import { takeSweepSection } from './sweep-section.js';
 import { aliasNames, closestKey, resolveKey } from './keys.js';
 import {
   SCENARIO_SPEC,
+  activeBehaviours,
   adversaryProblem,
+  type ClaimConfig,
   describeAllowed,
   agentsJsonSchema,
   specAt,
@@ -333,8 +335,6 @@ function crossChecks(s: Scenario, attr: Attribution): void {
       `${attr.label('switches.rep_ema_linear')}: switches.rep_ema_linear: cannot be true together with switches.rep_ema_none (choose one reputer EMA variant)`,
     );
   }
-  const adv = adversaryProblem(s);
-  if (adv) throw new InputError(`${attr.label(adv.path)}: ${adv.path}: ${adv.message}`);
 }
 
 /** A section written with no keys (`mechanism:` with every line below commented out) reads as null in
@@ -389,11 +389,14 @@ export function scenarioFromObject(raw: unknown, source: string, opts: LoadOptio
     ground_truth: merged.ground_truth as Scenario['ground_truth'],
     emission: merged.emission as Scenario['emission'],
     switches: merged.switches as Scenario['switches'],
-    adversaries: merged.adversaries as Scenario['adversaries'],
-    claim: merged.claim as Scenario['claim'],
+    // Only when used, so that a scenario without attackers or claim resolves exactly as before they existed.
+    ...(activeBehaviours(merged.adversaries as Scenario['adversaries']).length ? { adversaries: merged.adversaries as Scenario['adversaries'] } : {}),
+    ...((merged.claim as ClaimConfig).id !== '' ? { claim: merged.claim as Scenario['claim'] } : {}),
     overrides,
   };
   crossChecks(scenario, attr);
+  const adv = adversaryProblem({ ...scenario, adversaries: merged.adversaries as Scenario['adversaries'], claim: merged.claim as ClaimConfig });
+  if (adv) throw new InputError(`${attr.label(adv.path)}: ${adv.path}: ${adv.message}`);
   return scenario;
 }
 

@@ -23,7 +23,8 @@ describe('adversaries: section', () => {
     const s = defaultScenario();
     expect(activeBehaviours(s.adversaries)).toEqual([]);
     for (const b of ADVERSARY_BEHAVIOURS) expect(specAt(`adversaries.${b}.join_at`), b).toBeDefined();
-    expect(s.claim?.id).toBe('');
+    expect(s.claim).toBeUndefined(); // resolved only when used
+    expect(s.adversaries).toBeUndefined();
   });
 
   it('takes --set values and resolves them', () => {
