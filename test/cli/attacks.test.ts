@@ -41,6 +41,13 @@ describe('attacks', () => {
     expect(rows[0]).toMatch(/^point,replicate,seed,network_log10_loss,.*attacker_stake_share_ratio/);
     const all = JSON.parse(readFileSync(join(out, 'verdicts.json'), 'utf8'));
     expect(all.verdicts[0].id).toBe('C4');
+    // the same study on one thread: byte-identical outputs
+    const one = join(dir, 'suite-1');
+    const r1 = runCli(['attacks', 'reputer-dilution', '--seeds', '2', '--set', 'epochs=60', '--set', 'warmup=10', '--threads', '1', '--quiet', '-o', one]);
+    expect(r1.code, r1.stderr).toBe(0);
+    for (const f of ['summary.json', 'attack-metrics.csv', 'actors.csv', 'summary.csv', 'attack-curve.svg', 'attack-curve.png'])
+      expect(readFileSync(join(one, 'reputer-dilution', f)).equals(readFileSync(join(d, f))), f).toBe(true);
+    expect(readFileSync(join(one, 'verdicts.json')).equals(readFileSync(join(out, 'verdicts.json')))).toBe(true);
   });
 
   it('refuses an unknown study (closest name) and a bad override before anything runs', () => {
