@@ -56,7 +56,7 @@ export function attackCurveSpec(points: readonly CurvePoint[], o: CurveOptions):
     ...(numeric
       ? {
           scale: logX(points) ? { type: 'log', nice: false } : { zero: false, nice: false },
-          axis: { values: [...new Set(points.map((p) => p.x as number))].sort((a, b) => a - b) },
+          axis: { values: [...new Set(points.map((p) => p.x as number))].sort((a, b) => a - b), format: '.4~g' },
         }
       : { sort: null, axis: { labelAngle: 0 } }),
   };
