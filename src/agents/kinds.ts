@@ -27,6 +27,24 @@ export interface WorkerView {
   inferers: readonly string[];
   /** The previous epoch's network inference (NaN before the first). */
   previousNetworkInference: number;
+  /** Adversaries only: what they see of this epoch (visibility, docs/attacks.md §2); undefined otherwise. */
+  adversary?: AdversaryWorkerView;
+}
+
+/** What an adversarial worker sees besides the public view. */
+export interface AdversaryWorkerView {
+  /** This epoch's honest submissions, when `visibility.current_submissions` (else undefined). */
+  current?: {
+    inferers: readonly string[];
+    inferences: Float64Array;
+    forecasters: readonly string[];
+    /** N_f,honest × |view.inferers| log10 forecasts, forecaster-major (forecasters only; empty for inferers). */
+    forecasts: Float64Array;
+  };
+  /** The submission of the honest identity this one copies as its owner's own (sybil / owner copies):
+   *  an inference, or forecasts aligned with `view.inferers`. */
+  sourceInference?: number;
+  sourceForecasts?: Float64Array;
 }
 
 /** What a forecaster sees: the worker view and this epoch's inferences. */
@@ -45,6 +63,17 @@ export interface ReputerView {
   objects: readonly string[];
   /** The true log10 loss of each object against the revealed ground truth (NaN = object missing). */
   trueLog10Loss: Float64Array;
+  /** Adversaries only (docs/attacks.md §2); undefined for honest reputers. */
+  adversary?: AdversaryReputerView;
+}
+
+/** What an adversarial reputer sees besides the public view. */
+export interface AdversaryReputerView {
+  /** The losses ℓ (eq. 14) published in the previous epoch, by object key. */
+  published: ReadonlyMap<string, number>;
+  /** This epoch's honest reports (N_r,honest × |objects|) and the stakes behind them, when
+   *  `visibility.current_reports` (else undefined). */
+  current?: { reports: Float64Array; stakes: Float64Array };
 }
 
 export interface Inferer {
@@ -70,8 +99,28 @@ export interface Reputer {
   report(view: ReputerView, streams: Streams): Float64Array;
 }
 
+/** Who an identity belongs to (actors.csv). Honest participants have none: group `honest`, their own owner. */
+export interface Actor {
+  /** `honest` or the adversary behaviour (docs/attacks.md §2). */
+  group: string;
+  /** The attacker (or worker) the identity belongs to; sybil identities share one. */
+  owner: string;
+  /** true: submits after the honest participants, through the adversary view. */
+  adversary: boolean;
+  /** Present in epochs [joinAt, leaveAt) (leaveAt 0 = to the end). */
+  joinAt: number;
+  leaveAt: number;
+  /** The honest identity whose submission the adversary view carries as its own (sybils, owner copies). */
+  source?: string;
+}
+
 /** A participant together with its own streams. */
 export interface Seated<P> {
   participant: P;
   streams: Streams;
+  actor?: Actor;
 }
+
+/** Whether a seated participant takes part in `epoch`. */
+export const isPresent = (a: Actor | undefined, epoch: number): boolean =>
+  !a || (epoch >= a.joinAt && (a.leaveAt === 0 || epoch < a.leaveAt));

@@ -3,9 +3,12 @@
 // the world. Each identity draws from its own streams (rng.ts): `inferer/<id>`, `forecaster/<id>`,
 // `reputer/<id>`, `world`.
 
-import type { Scenario } from '../scenario/schema.js';
+import { activeBehaviours, type Scenario } from '../scenario/schema.js';
 import type { Forecaster, Inferer, Reputer, Seated } from './kinds.js';
-import { KINDS, type KindContext, type Role } from './registry.js';
+import type { HonestForecaster } from './forecaster.js';
+import type { HonestInferer } from './inferer.js';
+import type { HonestReputer } from './reputer.js';
+import { ADVERSARY_KINDS, KINDS, type KindContext, type Role } from './registry.js';
 import { identityStreams } from './rng.js';
 import { createWorld, type WorldProcess } from './world.js';
 
@@ -14,11 +17,11 @@ export interface Population {
   inferers: Seated<Inferer>[];
   forecasters: Seated<Forecaster>[];
   reputers: Seated<Reputer>[];
-  /** Ebar = emission.per_stake × Σ initial stakes. */
+  /** Ebar = emission.per_stake × Σ initial honest stakes (attacker stake does not raise the emission). */
   meanEmission: number;
 }
 
-export type PopulationConfig = Pick<Scenario, 'participants' | 'switches' | 'ground_truth' | 'emission'>;
+export type PopulationConfig = Pick<Scenario, 'participants' | 'switches' | 'ground_truth' | 'emission'> & Partial<Pick<Scenario, 'adversaries'>>;
 
 export function createPopulation(s: PopulationConfig, seed: number | string): Population {
   const ctx: KindContext = {
@@ -37,7 +40,34 @@ export function createPopulation(s: PopulationConfig, seed: number | string): Po
   const inferers = seat('inferer', p.inferers.count, (id, st) => KINDS.inferer.honest(id, st, ctx));
   const forecasters = seat('forecaster', p.forecasters.count, (id, st) => KINDS.forecaster.honest(id, st, ctx));
   const reputers = seat('reputer', p.reputers.count, (id, st) => KINDS.reputer.honest(id, st, ctx));
-  const meanEmission = s.emission.per_stake * reputers.reduce((a, r) => a + r.participant.initialStake, 0);
+  const honestStake = reputers.reduce((a, r) => a + r.participant.initialStake, 0);
+  const meanEmission = s.emission.per_stake * honestStake;
   const world = createWorld(s, identityStreams(seed, 'world'), meanEmission);
-  return { world, inferers, forecasters, reputers, meanEmission };
+  const pop: Population = { world, inferers, forecasters, reputers, meanEmission };
+  seatAdversaries(pop, s, seed, ctx, honestStake);
+  return pop;
+}
+
+/** Appends the identities of every active adversary behaviour (docs/attacks.md §2) after the honest ones,
+ *  in ADVERSARY_BEHAVIOURS order, and marks the honest identities they own. */
+function seatAdversaries(pop: Population, s: PopulationConfig, seed: number | string, ctx: KindContext, honestStake: number): void {
+  const a = s.adversaries;
+  if (!a) return;
+  const honest = {
+    inferers: pop.inferers.slice() as Seated<HonestInferer>[],
+    forecasters: pop.forecasters.slice() as Seated<HonestForecaster>[],
+    reputers: pop.reputers.slice() as Seated<HonestReputer>[],
+    stake: honestStake,
+  };
+  for (const b of activeBehaviours(a)) {
+    const g = ADVERSARY_KINDS[b]({ behaviour: b, cfg: a[b] as never, adversaries: a, ctx, seed, honest });
+    pop.inferers.push(...(g.inferers ?? []));
+    pop.forecasters.push(...(g.forecasters ?? []));
+    pop.reputers.push(...(g.reputers ?? []));
+    for (const o of g.owns ?? []) {
+      const list: Seated<Inferer | Forecaster>[] = o.role === 'inferer' ? pop.inferers : pop.forecasters;
+      const seat = list.find((x) => x.participant.id === o.id && !x.actor);
+      if (seat) seat.actor = { group: b, owner: b, adversary: false, joinAt: 1, leaveAt: 0 };
+    }
+  }
 }

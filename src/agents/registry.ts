@@ -8,6 +8,18 @@ import type { Scenario } from '../scenario/schema.js';
 import { honestInferer } from './inferer.js';
 import { honestForecaster } from './forecaster.js';
 import { honestReputer } from './reputer.js';
+import type { AdversaryBehaviour } from '../scenario/schema.js';
+import type { AdversaryFactory } from './adversaries/plan.js';
+import { biasedReputers } from './adversaries/biased-reputers.js';
+import { lazyReputers } from './adversaries/lazy-reputers.js';
+import { sybilReputers } from './adversaries/sybil-reputers.js';
+import { sybilInferers } from './adversaries/sybil-inferers.js';
+import { copycatInferers } from './adversaries/copycat-inferers.js';
+import { farmInferers } from './adversaries/farm-inferers.js';
+import { colludingForecasters } from './adversaries/colluding-forecasters.js';
+import { copycatForecasters } from './adversaries/copycat-forecasters.js';
+import { defectingInferers } from './adversaries/defecting-inferers.js';
+import { outlierInferers } from './adversaries/outlier-inferers.js';
 
 /** What a factory is given besides its identity and streams. */
 export interface KindContext {
@@ -49,4 +61,19 @@ export const KINDS: KindRegistry = {
         emaLinear: scenario.switches.rep_ema_linear,
       }),
   },
+};
+
+/** The adversary behaviours by their `adversaries:` key (docs/attacks.md §2): each module seats its group of
+ *  identities from the behaviour's section. */
+export const ADVERSARY_KINDS: Record<AdversaryBehaviour, AdversaryFactory> = {
+  biased_reputers: biasedReputers as AdversaryFactory,
+  lazy_reputers: lazyReputers as AdversaryFactory,
+  sybil_reputers: sybilReputers as AdversaryFactory,
+  sybil_inferers: sybilInferers as AdversaryFactory,
+  copycat_inferers: copycatInferers as AdversaryFactory,
+  farm_inferers: farmInferers as AdversaryFactory,
+  colluding_forecasters: colludingForecasters as AdversaryFactory,
+  copycat_forecasters: copycatForecasters as AdversaryFactory,
+  defecting_inferers: defectingInferers as AdversaryFactory,
+  outlier_inferers: outlierInferers as AdversaryFactory,
 };

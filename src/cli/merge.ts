@@ -1,6 +1,5 @@
 // `allora-sim merge`: parse, call, print (the logic is in src/commands/merge.ts).
 import type { Command } from 'commander';
-import { mergeShards } from '../commands/merge.js';
 
 export function registerMerge(program: Command): void {
   program
@@ -22,6 +21,7 @@ export function registerMerge(program: Command): void {
         'different sweep definitions, mixed allora-sim or Node versions).',
     )
     .action(async (dirs: string[], o: { output?: string; quiet?: boolean }) => {
+      const { mergeShards } = await import('../commands/merge.js');
       const res = await mergeShards({
         dirs,
         out: o.output,

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { packageInfo } from '../scenario/paths.js';
+import { registerAttacks } from './attacks.js';
 import { registerCheck } from './check.js';
 import { registerMerge } from './merge.js';
 import { registerReplay } from './replay.js';
@@ -7,7 +8,7 @@ import { registerRun } from './run.js';
 import { registerSweep } from './sweep.js';
 
 /** The sub-commands. */
-export const COMMANDS = ['run', 'figures', 'sweep', 'replay', 'check'] as const;
+export const COMMANDS = ['run', 'figures', 'sweep', 'merge', 'replay', 'check', 'attacks'] as const;
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -36,5 +37,6 @@ Exit codes: 0 done, 1 a run failed or a regression, 2 bad input, 130/143 interru
   registerReplay(program);
   registerCheck(program);
   registerMerge(program); // sharded sweeps (src/cli/merge.ts)
+  registerAttacks(program);
   return program;
 }

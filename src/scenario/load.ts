@@ -14,6 +14,9 @@ import { takeSweepSection } from './sweep-section.js';
 import { aliasNames, closestKey, resolveKey } from './keys.js';
 import {
   SCENARIO_SPEC,
+  activeBehaviours,
+  adversaryProblem,
+  type ClaimConfig,
   describeAllowed,
   agentsJsonSchema,
   specAt,
@@ -458,9 +461,14 @@ export function scenarioFromObject(raw: unknown, source: string, opts: LoadOptio
     ground_truth: merged.ground_truth as Scenario['ground_truth'],
     emission: merged.emission as Scenario['emission'],
     switches: merged.switches as Scenario['switches'],
+    // Only when used, so that a scenario without attackers or claim resolves exactly as before they existed.
+    ...(activeBehaviours(merged.adversaries as Scenario['adversaries']).length ? { adversaries: merged.adversaries as Scenario['adversaries'] } : {}),
+    ...((merged.claim as ClaimConfig).id !== '' ? { claim: merged.claim as Scenario['claim'] } : {}),
     overrides,
   };
   crossChecks(scenario, attr);
+  const adv = adversaryProblem({ ...scenario, adversaries: merged.adversaries as Scenario['adversaries'], claim: merged.claim as ClaimConfig });
+  if (adv) throw new InputError(`${attr.label(adv.path)}: ${adv.path}: ${adv.message}`);
   return scenario;
 }
 

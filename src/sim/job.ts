@@ -7,13 +7,14 @@ import type { RunJob, RunResult, TableWriter } from './contract.js';
 import { metricsObserver } from './metrics.js';
 import { runRecords } from './simulate.js';
 import { TABLES, findTable, type TableReporter } from './tables.js';
+import { ACTORS_TABLE, RUN_METRICS_TABLE, isAttackScenario, runAttackJob } from './attack-job.js';
 
 export type { RunJob, RunResult, TableWriter };
 
 /** The reporters of the tables a job asks for (all public tables when it names none). */
 export function selectedTables(names: readonly string[] | undefined): TableReporter[] {
   if (names === undefined) return [...TABLES];
-  return names.map((n) => {
+  return names.filter((n) => n !== ACTORS_TABLE.name && n !== RUN_METRICS_TABLE.name).map((n) => {
     const t = findTable(n);
     if (!t) throw new Error(`unknown table '${n}' (known: ${TABLES.map((x) => x.name).join(', ')})`);
     return t;
@@ -23,8 +24,11 @@ export function selectedTables(names: readonly string[] | undefined): TableRepor
 export function runJob(job: RunJob, out: TableWriter): RunResult {
   const s = job.scenario as Scenario;
   const writers = selectedTables(job.tables).map((t) => ({ t, emit: out.table(t.name, t.columns.map((c) => c.name)) }));
-  const metrics = metricsObserver({ warmup: s.warmup });
   const seed = job.seed;
+  // An attack scenario (docs/attacks.md §4): paired runs, actors.csv, the attack metrics.
+  const wants = (name: string): boolean => job.tables === undefined || job.tables.includes(name);
+  if (isAttackScenario(s)) return runAttackJob(s, seed, writers, out, wants(ACTORS_TABLE.name), wants(RUN_METRICS_TABLE.name));
+  const metrics = metricsObserver({ warmup: s.warmup });
   runRecords(s, seed, (rec) => {
     for (const w of writers) w.t.rows(rec, seed, w.emit);
     metrics.add(rec);

@@ -20,6 +20,10 @@ export interface SimState {
   previousNetworkInference: number;
   /** Rewards run from the first epoch whose reports cover every object (docs/agents.md #10). */
   rewardsStarted: boolean;
+  /** The losses ℓ (eq. 14) published in the last epoch (aligned with the roster's objects), or null. */
+  publishedLosses: Float64Array | null;
+  /** Which roster participants took part in the last epoch (inferers, forecasters), or null before the first. */
+  present: { inferers: Uint8Array; forecasters: Uint8Array } | null;
 }
 
 /** Everything that happened in one epoch, by name. Arrays are aligned with the roster lists. */
@@ -52,4 +56,6 @@ export interface EpochRecord {
   rewards: EpochRewardOutputs | null;
   /** Topic emission E of this epoch (null when no rewards ran). */
   emission: number | null;
+  /** Which roster participants took part this epoch (1) or not (0). */
+  present: { inferers: Uint8Array; forecasters: Uint8Array; reputers: Uint8Array };
 }

@@ -11,6 +11,9 @@ export function stepParams(s: Scenario): StepParams {
     mechanism: s.mechanism,
     bootstrapSurrogateFirst: s.switches.bootstrap_surrogate_first,
     fcExpected: s.switches.fc_expected,
+    visibility: s.adversaries
+      ? { currentSubmissions: s.adversaries.visibility.current_submissions, currentReports: s.adversaries.visibility.current_reports }
+      : undefined,
   };
 }
 

@@ -5,8 +5,8 @@
 // the losses of epoch i−1's objects are reported in epoch i. Rewards (and emission) start at the first epoch
 // whose reports cover every object (docs/agents.md #10).
 
-import type { HonestInferer, Population } from '../agents/index.js';
-import { objectKeys } from '../agents/index.js';
+import type { AdversaryReputerView, AdversaryWorkerView, HonestInferer, Population, ReputerView, WorkerView } from '../agents/index.js';
+import { isPresent, objectKey, objectKeys } from '../agents/index.js';
 import type { MechanismParams } from '../engine/params.js';
 import {
   emptyRegretState,
@@ -25,6 +25,8 @@ export interface StepParams {
   bootstrapSurrogateFirst: boolean;
   /** docs/agents.md: forecasters perturb the inferers' expected squared error instead of the realized one. */
   fcExpected: boolean;
+  /** What adversaries see of the current epoch (docs/attacks.md §2); default: nothing. */
+  visibility?: { currentSubmissions: boolean; currentReports: boolean };
 }
 
 const MIN_LOSS = 1e-300;
@@ -45,15 +47,56 @@ export function initialState(pop: Population): SimState {
     previousTrueLoss: null,
     previousNetworkInference: NaN,
     rewardsStarted: false,
+    publishedLosses: null,
+    present: null,
   };
 }
 
 /** The roster's identities, one array per role, kept for the whole run (participants key by the array). */
-export function roster(pop: Population): { inferers: string[]; forecasters: string[]; reputers: string[]; objects: string[] } {
+export function roster(pop: Population): {
+  inferers: string[];
+  forecasters: string[];
+  reputers: string[];
+  objects: string[];
+  /** The inferers among which the world draws its outperformer: the honest ones (attackers never change it). */
+  honestInferers: string[];
+  /** Per object (engine layout), the roster indices of the inferers and forecasters it needs. */
+  objectNeeds: { inferers: number[]; forecasters: number[] }[];
+  /** The object keys in the engine's layout order (what adversaries and the attack metrics key by). */
+  layoutObjects: string[];
+} {
   const inferers = pop.inferers.map((s) => s.participant.id);
   const forecasters = pop.forecasters.map((s) => s.participant.id);
-  return { inferers, forecasters, reputers: pop.reputers.map((s) => s.participant.id), objects: objectKeys(inferers, forecasters) };
+  const nI = inferers.length;
+  const nF = forecasters.length;
+  // Keys and needs in the engine's object layout (objectLayout: network, naive, inferences, forecast-implied,
+  // their one-outs forecaster-major, network one-outs, naive one-ins). `objects` (objectKeys) is in the
+  // reference rows' column order, which is not this one; the honest reputers key by position only.
+  const none = { inferers: [] as number[], forecasters: [] as number[] };
+  const needs: { inferers: number[]; forecasters: number[] }[] = [none, none];
+  const layoutObjects: string[] = [objectKey.network(), objectKey.naive()];
+  inferers.forEach((j, i) => (needs.push({ inferers: [i], forecasters: [] }), layoutObjects.push(objectKey.inference(j))));
+  forecasters.forEach((k, i) => (needs.push({ inferers: [], forecasters: [i] }), layoutObjects.push(objectKey.forecastImplied(k))));
+  forecasters.forEach((k, ki) =>
+    inferers.forEach((j, ji) => (needs.push({ inferers: [ji], forecasters: [ki] }), layoutObjects.push(objectKey.forecastImpliedOneOut(k, j)))),
+  );
+  for (let l = 0; l < nI + nF; l++) {
+    needs.push(l < nI ? { inferers: [l], forecasters: [] } : { inferers: [], forecasters: [l - nI] });
+    layoutObjects.push(objectKey.networkOneOut(l < nI ? inferers[l] : `f${forecasters[l - nI]}`));
+  }
+  forecasters.forEach((k, i) => (needs.push({ inferers: [], forecasters: [i] }), layoutObjects.push(objectKey.naiveOneIn(k))));
+  return {
+    inferers,
+    forecasters,
+    reputers: pop.reputers.map((s) => s.participant.id),
+    objects: objectKeys(inferers, forecasters),
+    honestInferers: pop.inferers.filter((s) => !s.actor?.adversary).map((s) => s.participant.id),
+    objectNeeds: needs,
+    layoutObjects,
+  };
 }
+
+const isAdversary = (s: { actor?: { adversary: boolean } }): boolean => s.actor?.adversary === true;
 
 /** Advances `state` by one epoch with `pop`'s participants; returns the new state and the epoch's record. */
 export function step(
@@ -65,25 +108,71 @@ export function step(
   const epoch = state.epoch + 1;
   const nI = ids.inferers.length;
   const nF = ids.forecasters.length;
-  const world = pop.world.advance(epoch, ids.inferers);
+  const world = pop.world.advance(epoch, ids.honestInferers);
   const y = world.target;
+  const vis = prm.visibility ?? { currentSubmissions: false, currentReports: false };
+  const present = {
+    inferers: Uint8Array.from(pop.inferers, (s) => (isPresent(s.actor, epoch) ? 1 : 0)),
+    forecasters: Uint8Array.from(pop.forecasters, (s) => (isPresent(s.actor, epoch) ? 1 : 0)),
+    reputers: Uint8Array.from(pop.reputers, (s) => (isPresent(s.actor, epoch) ? 1 : 0)),
+  };
+  const anyAdversary = pop.inferers.some(isAdversary) || pop.forecasters.some(isAdversary) || pop.reputers.some(isAdversary);
 
-  // Submissions.
-  const view = { world, inferers: ids.inferers, previousNetworkInference: state.previousNetworkInference };
+  // Submissions: the honest participants first, then the adversaries, which may see them (visibility).
+  const view: WorkerView = { world, inferers: ids.inferers, previousNetworkInference: state.previousNetworkInference };
   const inferences = new Float64Array(nI);
   const actualLog10Loss = new Float64Array(nI);
-  for (let j = 0; j < nI; j++) {
+  const submitInferer = (j: number, v: WorkerView): void => {
     const { participant: p, streams } = pop.inferers[j];
-    const v = p.submit(view, streams);
-    inferences[j] = v;
+    const x = present.inferers[j] ? p.submit(v, streams) : NaN;
+    inferences[j] = x;
     const expected = prm.fcExpected ? (p as Partial<HonestInferer>).expectedSquaredError?.(world) : undefined;
-    actualLog10Loss[j] = Math.log10(Math.max(expected ?? (v - y) * (v - y), MIN_LOSS));
+    actualLog10Loss[j] = Math.log10(Math.max(expected ?? (x - y) * (x - y), MIN_LOSS));
+  };
+  for (let j = 0; j < nI; j++) if (!isAdversary(pop.inferers[j])) submitInferer(j, view);
+  const honestI = anyAdversary ? pop.inferers.map((s, j) => (isAdversary(s) ? -1 : j)).filter((j) => j >= 0) : [];
+  const honestF = anyAdversary ? pop.forecasters.map((s, k) => (isAdversary(s) ? -1 : k)).filter((k) => k >= 0) : [];
+  const idx = (list: readonly string[], id: string | undefined): number => (id === undefined ? -1 : list.indexOf(id));
+  for (let j = 0; j < nI; j++) {
+    const seat = pop.inferers[j];
+    if (!isAdversary(seat)) continue;
+    const adversary: AdversaryWorkerView = {};
+    if (vis.currentSubmissions)
+      adversary.current = {
+        inferers: honestI.map((h) => ids.inferers[h]),
+        inferences: Float64Array.from(honestI, (h) => inferences[h]),
+        forecasters: [],
+        forecasts: new Float64Array(0),
+      };
+    const src = idx(ids.inferers, seat.actor?.source);
+    if (src >= 0) adversary.sourceInference = inferences[src];
+    submitInferer(j, { ...view, adversary });
   }
   const fView = { ...view, inferences, actualLog10Loss };
   const forecasts = new Float64Array(nF * nI);
-  for (let k = 0; k < nF; k++) {
+  const submitForecaster = (k: number, v: typeof fView): void => {
     const { participant: p, streams } = pop.forecasters[k];
-    forecasts.set(p.forecast(fView, streams), k * nI);
+    if (present.forecasters[k]) forecasts.set(p.forecast(v, streams), k * nI);
+    else forecasts.fill(NaN, k * nI, (k + 1) * nI);
+  };
+  for (let k = 0; k < nF; k++) if (!isAdversary(pop.forecasters[k])) submitForecaster(k, fView);
+  for (let k = 0; k < nF; k++) {
+    const seat = pop.forecasters[k];
+    if (!isAdversary(seat)) continue;
+    const adversary: AdversaryWorkerView = {};
+    if (vis.currentSubmissions) {
+      const f = new Float64Array(honestF.length * nI);
+      honestF.forEach((h, r) => f.set(forecasts.subarray(h * nI, (h + 1) * nI), r * nI));
+      adversary.current = {
+        inferers: honestI.map((h) => ids.inferers[h]),
+        inferences: Float64Array.from(honestI, (h) => inferences[h]),
+        forecasters: honestF.map((h) => ids.forecasters[h]),
+        forecasts: f,
+      };
+    }
+    const src = idx(ids.forecasters, seat.actor?.source);
+    if (src >= 0) adversary.sourceForecasts = forecasts.slice(src * nI, (src + 1) * nI);
+    submitForecaster(k, { ...fView, adversary });
   }
 
   // Synthesis with the state of epoch − 1 (eqs. 3–19).
@@ -100,23 +189,55 @@ export function step(
 
   // Reports of the previous epoch's objects (eq. 13), their losses (eq. 14) and the regrets (eq. 15);
   // rewards (eqs. 22–47) and stake growth (eq. 37).
-  let next: SimState = { ...state, epoch, previousObjects: ids.objects, previousTrueLoss: trueLog10Loss, previousNetworkInference: synthesis.network };
+  let next: SimState = {
+    ...state,
+    epoch,
+    previousObjects: ids.objects,
+    previousTrueLoss: trueLog10Loss,
+    previousNetworkInference: synthesis.network,
+    present: { inferers: present.inferers, forecasters: present.forecasters },
+  };
   let reports: Float64Array | null = null;
   let networkLosses: Float64Array | null = null;
   let rewards = null;
   let emission: number | null = null;
   if (state.previousTrueLoss && state.previousObjects) {
     const nObj = state.previousObjects.length;
-    const rView = { epoch, objects: state.previousObjects, trueLog10Loss: state.previousTrueLoss };
-    reports = new Float64Array(pop.reputers.length * nObj);
-    pop.reputers.forEach(({ participant, streams }, m) => reports!.set(participant.report(rView, streams), m * nObj));
+    const nR = pop.reputers.length;
+    const rView: ReputerView = { epoch, objects: state.previousObjects, trueLog10Loss: state.previousTrueLoss };
+    reports = new Float64Array(nR * nObj);
+    const report = (m: number, v: ReputerView): void => {
+      const { participant, streams } = pop.reputers[m];
+      if (present.reputers[m]) reports!.set(participant.report(v, streams), m * nObj);
+      else reports!.fill(NaN, m * nObj, (m + 1) * nObj);
+    };
+    for (let m = 0; m < nR; m++) if (!isAdversary(pop.reputers[m])) report(m, rView);
+    if (anyAdversary) {
+      const published = new Map<string, number>();
+      if (state.publishedLosses) ids.layoutObjects.forEach((k, o) => published.set(k, state.publishedLosses![o]));
+      const adversary: AdversaryReputerView = { published };
+      if (vis.currentReports) {
+        const honestR = pop.reputers.map((s, m) => (isAdversary(s) || !present.reputers[m] ? -1 : m)).filter((m) => m >= 0);
+        const cur = new Float64Array(honestR.length * nObj);
+        honestR.forEach((h, r) => cur.set(reports!.subarray(h * nObj, (h + 1) * nObj), r * nObj));
+        adversary.current = { reports: cur, stakes: Float64Array.from(honestR, (h) => state.stakes[h]) };
+      }
+      const aView: ReputerView = { ...rView, objects: ids.layoutObjects, adversary };
+      for (let m = 0; m < nR; m++) if (isAdversary(pop.reputers[m])) report(m, aView);
+    }
     networkLosses = stakeWeightedLosses(reports, state.stakes, nObj);
+    next.publishedLosses = networkLosses;
     next.regrets = updateRegrets(state.regrets, networkLosses, prm.mechanism, prm.bootstrapSurrogateFirst);
-    const started = state.rewardsStarted || networkLosses.every((l) => !Number.isNaN(l));
+    // Every object of the previous epoch whose participants all took part must have a loss (an absent
+    // participant's objects do not hold rewards back: docs/attacks.md §2).
+    const was = state.present;
+    const needed = (o: number): boolean =>
+      !was || (ids.objectNeeds[o].inferers.every((j) => was.inferers[j]) && ids.objectNeeds[o].forecasters.every((k) => was.forecasters[k]));
+    const started = state.rewardsStarted || networkLosses.every((l, o) => !Number.isNaN(l) || !needed(o));
     if (started) {
       emission = pop.world.emission(epoch);
       const r = computeEpochRewards(
-        { nI, nF, nR: pop.reputers.length, stakes: state.stakes, losses: reports, networkLosses, topicReward: emission },
+        { nI, nF, nR, stakes: state.stakes, losses: reports, networkLosses, topicReward: emission },
         state.rewardState,
         prm.mechanism,
       );
@@ -142,6 +263,7 @@ export function step(
     stakes: state.stakes,
     rewards,
     emission,
+    present,
   };
   return { state: next, record };
 }

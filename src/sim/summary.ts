@@ -4,6 +4,9 @@
 import { distribution as stats } from '../stats/summary.js';
 import { METRICS } from './metrics.js';
 import { judgeClaims } from './claims.js';
+import { ATTACK_METRICS } from './attack-metrics.js';
+import type { ClaimConfig } from '../scenario/schema.js';
+import { judgeClaim, type Verdict } from './attack-verdicts.js';
 
 export interface MetricSummary {
   definition: string;
@@ -30,6 +33,8 @@ export interface RunSummary {
     holds_in_share_of_seeds: number;
     numbers: Record<string, number>;
   }[];
+  /** Attack scenarios only (docs/attacks.md §3): the verdict on the scenario's claim. */
+  verdicts?: Verdict[];
 }
 
 export function distribution(values: number[]): Omit<MetricSummary, 'definition'> {
@@ -41,9 +46,13 @@ export function summarizeRuns(
   info: { scenario: string; profile: string; warmup: number; epochs: number },
   seeds: number[],
   perSeed: Record<string, number>[],
+  claim?: ClaimConfig,
 ): RunSummary {
   const metrics: Record<string, MetricSummary> = {};
   for (const m of METRICS) metrics[m.key] = { definition: m.definition, ...distribution(perSeed.map((x) => x[m.key])) };
+  // The attack metrics of an attack scenario's runs (docs/attacks.md §4), when the runs have them.
+  for (const m of ATTACK_METRICS)
+    if (perSeed.some((x) => m.key in x)) metrics[m.key] = { definition: m.definition, ...distribution(perSeed.map((x) => x[m.key])) };
   const medians = Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, v.median]));
   const perSeedClaims = perSeed.map((x) => judgeClaims(x));
   const claims = judgeClaims(medians).map((c, i) => ({
@@ -54,5 +63,6 @@ export function summarizeRuns(
     holds_in_share_of_seeds: perSeedClaims.filter((pc) => pc[i].holds).length / Math.max(1, perSeed.length),
     numbers: c.numbers,
   }));
-  return { ...info, seeds, metrics, claims };
+  const verdicts = claim && claim.id !== '' ? { verdicts: [judgeClaim(claim, info.scenario, [{ point: 0, values: {}, perSeed }])] } : {};
+  return { ...info, seeds, metrics, claims, ...verdicts };
 }
