@@ -16,20 +16,19 @@ export const objectKey = {
 } as const;
 
 /**
- * Every object key of a topic with the given inferer and forecaster identities, in the engine's layout:
- * inference_j, forecast_implied_inference_k, forecast_implied_inference_k_oneout_j, network_inference,
- * naive_network_inference, network_inference_oneout_l (inferers then forecasters), naive_network_inference_onein_k.
+ * Every object key of a topic with the given inferer and forecaster identities, in the engine's object
+ * layout (objectLayout in src/engine/synthesis.ts): network_inference, naive_network_inference, inference_j,
+ * forecast_implied_inference_k, forecast_implied_inference_k_oneout_j (forecaster-major),
+ * network_inference_oneout_l (inferers, then forecasters as `f<k>`), naive_network_inference_onein_k.
  */
 export function objectKeys(inferers: readonly string[], forecasters: readonly string[]): string[] {
-  const keys: string[] = [];
+  const keys: string[] = [objectKey.network(), objectKey.naive()];
   for (const j of inferers) keys.push(objectKey.inference(j));
   for (const k of forecasters) keys.push(objectKey.forecastImplied(k));
   for (const k of forecasters) for (const j of inferers) keys.push(objectKey.forecastImpliedOneOut(k, j));
-  keys.push(objectKey.network(), objectKey.naive());
-  // One-out of worker l: inferers are indexed 0..N_i−1, forecasters N_i..N_i+N_f−1 (the reference rows'
-  // numbering), so a forecaster's one-out key carries its worker number, not its identity.
-  const nI = inferers.length;
-  for (let l = 0; l < nI + forecasters.length; l++) keys.push(objectKey.networkOneOut(l < nI ? inferers[l] : `f${forecasters[l - nI]}`));
+  // A forecaster's one-out key carries its identity with an `f` (inferer and forecaster ids may coincide).
+  for (const j of inferers) keys.push(objectKey.networkOneOut(j));
+  for (const k of forecasters) keys.push(objectKey.networkOneOut(`f${k}`));
   for (const k of forecasters) keys.push(objectKey.naiveOneIn(k));
   return keys;
 }

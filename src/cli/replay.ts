@@ -10,6 +10,7 @@ import { InputError, isInputError } from '../scenario/errors.js';
 import { projectRoot } from '../scenario/paths.js';
 import { Replayer, type CarryMode } from '../sim/replay.js';
 import { AtomicCsvWriter } from '../output/csv.js';
+import { WriteFailedError } from '../io/files.js';
 import { collect } from './options.js';
 
 /** The shipped example input, relative to the working directory when that is shorter. */
@@ -120,7 +121,7 @@ export function registerReplay(program: Command): void {
       try {
         await runReplay(input, opts.output, opts.carry, params);
       } catch (e) {
-        if (isInputError(e) || e instanceof ReplayFailed) throw e;
+        if (isInputError(e) || e instanceof ReplayFailed || e instanceof WriteFailedError) throw e;
         // Nothing else may reach the user as a stack trace: one line naming the output path.
         const code = (e as NodeJS.ErrnoException).code;
         const what = code ?? forMessage(e instanceof Error ? e.message : String(e), 160);

@@ -38,7 +38,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { InputError } from '../scenario/errors.js';
-import { readScenarioFile, scenarioFromObject, setRawPath } from '../scenario/load.js';
+import { readScenarioFile, scenarioFromObject } from '../scenario/load.js';
 import type { Scenario } from '../scenario/schema.js';
 import { tokenomicsFromObject, validateTokenomicsFile, type TokenomicsFile } from '../scenario/tokenomics.js';
 import { isProfileName, type ProfileName } from '../engine/params.js';

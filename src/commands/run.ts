@@ -1,11 +1,10 @@
 // `run` and `figures`: load a scenario of either kind, apply the command line, run it into its output
 // directory (locked, overwrite checked), and return a report. The CLI prints it.
 
-import { readFileSync } from 'node:fs';
 import { jsonText as json, writeFileAtomic as writeAtomic } from '../io/files.js';
 import { join } from 'node:path';
 import { InputError } from '../scenario/errors.js';
-import { readScenarioFile, scenarioFromObject, setRawPath } from '../scenario/load.js';
+import { readScenarioFile, scenarioFromObject } from '../scenario/load.js';
 import { projectRoot } from '../scenario/paths.js';
 import type { Scenario } from '../scenario/schema.js';
 import { tokenomicsFromObject } from '../scenario/tokenomics.js';

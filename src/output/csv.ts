@@ -4,6 +4,7 @@
 // (full disk, unwritable place) is a WriteFailedError naming the file, never a promise left pending.
 
 import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { InputError } from '../scenario/errors.js';
 import { AtomicFileWriter } from '../io/files.js';
 import { csvLine } from '../io/csv.js';
@@ -33,6 +34,7 @@ export class AtomicCsvWriter {
     readonly path: string,
     readonly columns: readonly string[],
   ) {
+    ensureDir(dirname(path));
     this.file = new AtomicFileWriter(path);
     this.file.write(csvLine(columns));
   }
@@ -40,11 +42,6 @@ export class AtomicCsvWriter {
   /** Writes one row (buffered; written to disk every 64 KiB, so memory stays flat). */
   async write(row: readonly CsvValue[]): Promise<void> {
     this.file.write(csvLine(row));
-  }
-
-  private writeError(e: unknown): InputError {
-    const code = (e as NodeJS.ErrnoException).code ?? 'error';
-    return new InputError(`${this.path}: cannot write the output file (${code})`);
   }
 
   /** Flushes and renames the file into place. */

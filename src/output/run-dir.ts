@@ -2,7 +2,7 @@
 // into place only when the run has finished, `manifest.json` last (its presence marks a finished run). A run
 // that fails or is interrupted leaves the previous contents as they were and removes its staging folder.
 
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { ensureDir } from './csv.js';

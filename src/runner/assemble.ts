@@ -17,7 +17,7 @@
 // Files are written under temporary names and only renamed into place by `commitStaged` once everything
 // is written.
 
-import { closeSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, openSync, renameSync, rmSync } from 'node:fs';
 import { writeAll, writeFailure } from '../io/files.js';
 import { basename, dirname, join } from 'node:path';
 import { parse } from 'csv-parse/sync';

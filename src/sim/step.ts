@@ -6,7 +6,7 @@
 // whose reports cover every object (docs/agents.md #10).
 
 import type { AdversaryReputerView, AdversaryWorkerView, HonestInferer, Population, ReputerView, WorkerView } from '../agents/index.js';
-import { isPresent, objectKey, objectKeys } from '../agents/index.js';
+import { isPresent, objectKeys } from '../agents/index.js';
 import type { MechanismParams } from '../engine/params.js';
 import {
   emptyRegretState,
@@ -62,29 +62,23 @@ export function roster(pop: Population): {
   honestInferers: string[];
   /** Per object (engine layout), the roster indices of the inferers and forecasters it needs. */
   objectNeeds: { inferers: number[]; forecasters: number[] }[];
-  /** The object keys in the engine's layout order (what adversaries and the attack metrics key by). */
-  layoutObjects: string[];
 } {
   const inferers = pop.inferers.map((s) => s.participant.id);
   const forecasters = pop.forecasters.map((s) => s.participant.id);
-  const nI = inferers.length;
-  const nF = forecasters.length;
-  // Keys and needs in the engine's object layout (objectLayout: network, naive, inferences, forecast-implied,
-  // their one-outs forecaster-major, network one-outs, naive one-ins). `objects` (objectKeys) is in the
-  // reference rows' column order, which is not this one; the honest reputers key by position only.
+  // Per object of the engine's layout (the order of objectKeys), the participants it needs.
   const none = { inferers: [] as number[], forecasters: [] as number[] };
-  const needs: { inferers: number[]; forecasters: number[] }[] = [none, none];
-  const layoutObjects: string[] = [objectKey.network(), objectKey.naive()];
-  inferers.forEach((j, i) => (needs.push({ inferers: [i], forecasters: [] }), layoutObjects.push(objectKey.inference(j))));
-  forecasters.forEach((k, i) => (needs.push({ inferers: [], forecasters: [i] }), layoutObjects.push(objectKey.forecastImplied(k))));
-  forecasters.forEach((k, ki) =>
-    inferers.forEach((j, ji) => (needs.push({ inferers: [ji], forecasters: [ki] }), layoutObjects.push(objectKey.forecastImpliedOneOut(k, j)))),
-  );
-  for (let l = 0; l < nI + nF; l++) {
-    needs.push(l < nI ? { inferers: [l], forecasters: [] } : { inferers: [], forecasters: [l - nI] });
-    layoutObjects.push(objectKey.networkOneOut(l < nI ? inferers[l] : `f${forecasters[l - nI]}`));
-  }
-  forecasters.forEach((k, i) => (needs.push({ inferers: [], forecasters: [i] }), layoutObjects.push(objectKey.naiveOneIn(k))));
+  const inf = (i: number) => ({ inferers: [i], forecasters: [] as number[] });
+  const fc = (k: number) => ({ inferers: [] as number[], forecasters: [k] });
+  const needs: { inferers: number[]; forecasters: number[] }[] = [
+    none,
+    none,
+    ...inferers.map((_, i) => inf(i)),
+    ...forecasters.map((_, k) => fc(k)),
+    ...forecasters.flatMap((_, k) => inferers.map((_j, i) => ({ inferers: [i], forecasters: [k] }))),
+    ...inferers.map((_, i) => inf(i)),
+    ...forecasters.map((_, k) => fc(k)),
+    ...forecasters.map((_, k) => fc(k)),
+  ];
   return {
     inferers,
     forecasters,
@@ -92,7 +86,6 @@ export function roster(pop: Population): {
     objects: objectKeys(inferers, forecasters),
     honestInferers: pop.inferers.filter((s) => !s.actor?.adversary).map((s) => s.participant.id),
     objectNeeds: needs,
-    layoutObjects,
   };
 }
 
@@ -214,7 +207,7 @@ export function step(
     for (let m = 0; m < nR; m++) if (!isAdversary(pop.reputers[m])) report(m, rView);
     if (anyAdversary) {
       const published = new Map<string, number>();
-      if (state.publishedLosses) ids.layoutObjects.forEach((k, o) => published.set(k, state.publishedLosses![o]));
+      if (state.publishedLosses) ids.objects.forEach((k, o) => published.set(k, state.publishedLosses![o]));
       const adversary: AdversaryReputerView = { published };
       if (vis.currentReports) {
         const honestR = pop.reputers.map((s, m) => (isAdversary(s) || !present.reputers[m] ? -1 : m)).filter((m) => m >= 0);
@@ -222,7 +215,7 @@ export function step(
         honestR.forEach((h, r) => cur.set(reports!.subarray(h * nObj, (h + 1) * nObj), r * nObj));
         adversary.current = { reports: cur, stakes: Float64Array.from(honestR, (h) => state.stakes[h]) };
       }
-      const aView: ReputerView = { ...rView, objects: ids.layoutObjects, adversary };
+      const aView: ReputerView = { ...rView, objects: ids.objects, adversary };
       for (let m = 0; m < nR; m++) if (isAdversary(pop.reputers[m])) report(m, aView);
     }
     networkLosses = stakeWeightedLosses(reports, state.stakes, nObj);

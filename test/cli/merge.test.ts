@@ -15,7 +15,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const FIG23 = join(ROOT, 'scenarios/figure2-3.yaml');
-const FILES = ['losses.csv', 'manifest.json', 'reputers.csv', 'rewards.csv', 'summary.csv', 'tasks.csv'];
+const FILES = ['losses.csv', 'manifest.json', 'metrics.csv', 'reputers.csv', 'rewards.csv', 'summary.csv', 'tasks.csv'];
 const sweepArgs = (out: string, ...extra: string[]) => [
   'sweep', FIG23, '--grid', 'p=2,3', '--seeds', '3', '--epochs', '400', '--set', 'warmup=5', '--threads', '1', '--quiet', '-o', out, ...extra,
 ];
