@@ -11,6 +11,7 @@ import { tokenomicsFromObject } from '../scenario/tokenomics.js';
 import { PROFILE_NAMES, isProfileName } from '../engine/params.js';
 import { summarizeRuns, type RunSummary } from '../sim/summary.js';
 import { toolInfo } from '../output/run-dir.js';
+import { RNG_RULE } from '../agents/rng.js';
 import { runReplicates } from '../runner/agents-run.js';
 import { baseSeed } from '../runner/seeds.js';
 import type { ProgressMode } from '../runner/progress.js';
@@ -190,6 +191,7 @@ export async function runAgentsScenario(s: Scenario, opts: AgentsRunOptions): Pr
         { scenario: s.name, profile: s.profile, warmup: s.warmup, epochs: s.epochs },
         seeds,
         ctx.runs.map((x) => x.metrics),
+        s.claim,
       );
       if (opts.figures !== false) {
         try {
@@ -208,6 +210,7 @@ export async function runAgentsScenario(s: Scenario, opts: AgentsRunOptions): Pr
         ...toolInfo(),
         command: 'run',
         kind: 'agents',
+        rng_rule: RNG_RULE,
         profile: s.profile,
         base_seed: opts.baseSeed,
         ...(opts.runSeed !== undefined ? { run_seed: opts.runSeed } : {}),

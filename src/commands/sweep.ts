@@ -16,6 +16,7 @@ import { baseSeed } from '../runner/seeds.js';
 import { checkRunSize } from './limits.js';
 import { checkOutOption, defaultOutDir, lockOutputDir, prepareOutputDir, runIdentity } from './outdir.js';
 import { parseTablesOption } from './tables.js';
+import { RNG_RULE } from '../agents/rng.js';
 import { parseShard, shardHooks } from '../runner/shard.js';
 
 export interface SweepCommandOptions {
@@ -99,7 +100,7 @@ export async function runSweepCommand(file: string, o: SweepCommandOptions): Pro
       resume: o.resume,
       failFast: o.failFast,
       shard,
-      finish: async () => ({ command: 'sweep', kind, run_identity: identity }),
+      finish: async () => ({ command: 'sweep', kind, ...(kind === 'agents' ? { rng_rule: RNG_RULE } : {}), run_identity: identity }),
     });
     return { ...res, kind };
   } finally {
