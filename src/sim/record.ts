@@ -2,6 +2,7 @@
 // returns the record; observers (tables.ts, metrics.ts) read records and never advance anything.
 
 import type { World } from '../agents/index.js';
+import type { ActiveSets } from './active-set.js';
 import type { ObjectLayout, RegretState, SynthesisResult } from '../engine/synthesis.js';
 import type { EpochRewardOutputs, RewardState } from '../engine/rewards.js';
 
@@ -24,6 +25,8 @@ export interface SimState {
   publishedLosses: Float64Array | null;
   /** Which roster participants took part in the last epoch (inferers, forecasters), or null before the first. */
   present: { inferers: Uint8Array; forecasters: Uint8Array } | null;
+  /** Merit sortition of the active sets (active_set ≠ off; src/sim/active-set.ts), or null. */
+  sortition: ActiveSets | null;
 }
 
 /** Everything that happened in one epoch, by name. Arrays are aligned with the roster lists. */

@@ -17,6 +17,8 @@ import {
   updateRegrets,
 } from '../engine/synthesis.js';
 import { computeEpochRewards, initialRewardState } from '../engine/rewards.js';
+import { cutForecastElements } from '../engine/sortition.js';
+import { activeSets, drawActive, emaOf, scoreDrawn } from './active-set.js';
 import type { EpochRecord, SimState } from './record.js';
 
 export interface StepParams {
@@ -49,6 +51,7 @@ export function initialState(pop: Population): SimState {
     rewardsStarted: false,
     publishedLosses: null,
     present: null,
+    sortition: null,
   };
 }
 
@@ -141,6 +144,17 @@ export function step(
     if (src >= 0) adversary.sourceInference = inferences[src];
     submitInferer(j, { ...view, adversary });
   }
+  // Merit sortition (active_set ≠ off): of the inferers who submitted, the top N by quality EMA take part;
+  // the others are absent for the engine this epoch (docs/sortition.md).
+  let sets = state.sortition ?? activeSets(prm.mechanism);
+  let drawnInferers: { submitted: Uint8Array; drawn: Uint8Array } | null = null;
+  if (sets?.inferers) {
+    const submitted = Uint8Array.from(inferences, (x) => (Number.isNaN(x) ? 0 : 1));
+    const d = drawActive(sets.inferers, ids.inferers, (j) => submitted[j] === 1);
+    sets = { ...sets, inferers: d.c };
+    drawnInferers = { submitted, drawn: d.active };
+    for (let j = 0; j < nI; j++) if (!d.active[j]) (inferences[j] = NaN), (present.inferers[j] = 0);
+  }
   const fView = { ...view, inferences, actualLog10Loss };
   const forecasts = new Float64Array(nF * nI);
   const submitForecaster = (k: number, v: typeof fView): void => {
@@ -166,6 +180,21 @@ export function step(
     const src = idx(ids.forecasters, seat.actor?.source);
     if (src >= 0) adversary.sourceForecasts = forecasts.slice(src * nI, (src + 1) * nI);
     submitForecaster(k, { ...fView, adversary });
+  }
+
+  let drawnForecasters: { submitted: Uint8Array; drawn: Uint8Array } | null = null;
+  if (sets?.forecasters) {
+    const submitted = Uint8Array.from({ length: nF }, (_, k) => (forecasts.subarray(k * nI, (k + 1) * nI).some((x) => !Number.isNaN(x)) ? 1 : 0));
+    const d = drawActive(sets.forecasters, ids.forecasters, (k) => submitted[k] === 1);
+    sets = { ...sets, forecasters: d.c };
+    drawnForecasters = { submitted, drawn: d.active };
+    for (let k = 0; k < nF; k++) if (!d.active[k]) forecasts.fill(NaN, k * nI, (k + 1) * nI), (present.forecasters[k] = 0);
+  }
+  if (sets && drawnInferers) {
+    // Forecast elements about inferers outside the active set are dropped, and at most
+    // max_elements_per_forecast kept per forecast (docs/chain.md C8).
+    const cut = cutForecastElements(forecasts, nI, emaOf(sets.inferers!, ids.inferers), prm.mechanism.max_elements_per_forecast, drawnInferers.drawn);
+    forecasts.set(cut);
   }
 
   // Synthesis with the state of epoch − 1 (eqs. 3–19).
@@ -218,6 +247,14 @@ export function step(
       const aView: ReputerView = { ...rView, objects: ids.objects, adversary };
       for (let m = 0; m < nR; m++) if (isAdversary(pop.reputers[m])) report(m, aView);
     }
+    let drawnReputers: { submitted: Uint8Array; drawn: Uint8Array } | null = null;
+    if (sets?.reputers) {
+      const submitted = Uint8Array.from({ length: nR }, (_, m) => (reports!.subarray(m * nObj, (m + 1) * nObj).some((x) => !Number.isNaN(x)) ? 1 : 0));
+      const d = drawActive(sets.reputers, ids.reputers, (m) => submitted[m] === 1);
+      sets = { ...sets, reputers: d.c };
+      drawnReputers = { submitted, drawn: d.active };
+      for (let m = 0; m < nR; m++) if (!d.active[m]) reports.fill(NaN, m * nObj, (m + 1) * nObj);
+    }
     networkLosses = stakeWeightedLosses(reports, state.stakes, nObj);
     next.publishedLosses = networkLosses;
     next.regrets = updateRegrets(state.regrets, networkLosses, prm.mechanism, prm.bootstrapSurrogateFirst);
@@ -236,8 +273,22 @@ export function step(
       );
       rewards = r.outputs;
       next = { ...next, rewardState: r.state, stakes: r.outputs.nextStakes, rewardsStarted: true };
+      // The scoring step of the sortition: the scores of this epoch judge the previous epoch's work
+      // (inferers, forecasters) and this epoch's reports (reputers).
+      if (sets) {
+        const last = { i: sets.lastInferers, f: sets.lastForecasters };
+        sets = {
+          ...sets,
+          inferers: sets.inferers && last.i ? scoreDrawn(sets.inferers, ids.inferers, r.outputs.infererScores, last.i.drawn, last.i.submitted) : sets.inferers,
+          forecasters:
+            sets.forecasters && last.f ? scoreDrawn(sets.forecasters, ids.forecasters, r.outputs.forecasterScores, last.f.drawn, last.f.submitted) : sets.forecasters,
+          reputers:
+            sets.reputers && drawnReputers ? scoreDrawn(sets.reputers, ids.reputers, r.outputs.reputerScores, drawnReputers.drawn, drawnReputers.submitted) : sets.reputers,
+        };
+      }
     }
   }
+  if (sets) next = { ...next, sortition: { ...sets, lastInferers: drawnInferers, lastForecasters: drawnForecasters } };
   const record: EpochRecord = {
     epoch,
     world,
