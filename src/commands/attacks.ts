@@ -71,7 +71,8 @@ export function loadStudy(name: string, o: Pick<AttacksOptions, 'profile' | 'set
     throw new InputError(`attacks ${name}: no such attack study${near ? ` — did you mean '${near}'?` : ''} (allora-sim attacks --list shows them)`);
   }
   const raw = readScenarioFile(file);
-  if (raw.kind === 'tokenomics') throw new InputError(`${file}: kind: attacks runs agents scenarios here (got 'tokenomics')`);
+  if (raw.kind === 'tokenomics')
+    throw new InputError(`${file}: a tokenomics study (kind: tokenomics): run it with 'allora-sim run ${file} --seeds N' (its verdict is in that run's summary.json); 'attacks' runs the agents studies`);
   const sec = takeSweepSection(structuredClone(raw), file);
   const base = scenarioFromObject(structuredClone(raw), file, { profile: o.profile, set: o.set });
   const claim = base.claim;
@@ -279,14 +280,16 @@ export function listStudies(dir = ATTACKS_DIR): string {
       const raw = readScenarioFile(join(dir, `${n}.yaml`));
       const c = (raw.claim ?? {}) as Record<string, unknown>;
       const grid = Object.keys(((raw.sweep as Record<string, unknown>)?.grid as Record<string, unknown>) ?? {}).map(shortKey);
-      return `${n.padEnd(22)} ${String(c.id ?? '').padEnd(4)} ${String(raw.description ?? '').trim()}  [grid: ${grid.join(' × ')}]`;
+      const how = raw.kind === 'tokenomics' ? `  (tokenomics: allora-sim run ${join(dir, `${n}.yaml`)})` : '';
+      return `${n.padEnd(22)} ${String(c.id ?? '').padEnd(4)} ${String(raw.description ?? '').trim()}  [grid: ${grid.join(' × ')}]${how}`;
     })
     .join('\n');
 }
 
 /** Validates every selected study (nothing runs if one is bad), then runs them in order. */
 export async function runAttacks(o: AttacksOptions): Promise<{ results: StudyResult[]; table: string; out: string }> {
-  const names = o.names.length ? o.names : attackNames();
+  // The suite is the agents studies; a tokenomics study (fee-cabal) runs with `run` (named: a clear refusal).
+  const names = o.names.length ? o.names : attackNames().filter((n) => readScenarioFile(join(ATTACKS_DIR, `${n}.yaml`)).kind !== 'tokenomics');
   const studies = names.map((n) => loadStudy(n, o));
   const profile = studies[0]?.base.profile ?? o.profile ?? 'reference';
   const root = o.outDir ?? join('output', 'attacks', profile);

@@ -15,6 +15,7 @@ import { join, resolve } from 'node:path';
 import { InputError } from '../scenario/errors.js';
 import type { GridPoint } from '../runner/grid.js';
 import { runMonteCarlo, type RunSummary } from '../runner/run.js';
+import { sweepManifestFields } from './sweep.js';
 import type { ProgressMode } from '../runner/progress.js';
 import {
   checkCheckpoint,
@@ -197,6 +198,7 @@ export async function mergeShards(o: MergeOptions): Promise<MergeSummary> {
       },
     },
   };
+  const kind = (def.scenario as { kind?: unknown } | null)?.kind === 'tokenomics' ? 'tokenomics' : 'agents';
   const summary = await runMonteCarlo({
     scenario: def.scenario,
     out,
@@ -205,6 +207,7 @@ export async function mergeShards(o: MergeOptions): Promise<MergeSummary> {
     sweep: { mode: def.mode, axes: def.axes.map((a) => ({ name: a.name, key: a.key, values: a.values })) },
     applyPoint: (s: unknown, _p: GridPoint) => s, // never simulates: no point scenario is needed
     runJobModule: o.runJobModule,
+    kind,
     threads: 1,
     progress: o.progress ?? 'quiet',
     log: o.log,
@@ -212,6 +215,7 @@ export async function mergeShards(o: MergeOptions): Promise<MergeSummary> {
     keepParts: true,
     shard: hooks,
     resumeHint: 'run the same merge again',
+    finish: async () => sweepManifestFields(kind, def.scenario, def),
   });
   return { ...summary, shards: count, stamps: stampList.length };
 }

@@ -43,6 +43,18 @@ export interface SweepCommandOptions {
 
 export type SweepReport = RunSummary & { kind: JobKind };
 
+/** The manifest fields of a sweep — what `merge` repeats from the checkpoint, so a merged sweep's manifest
+ *  is the one-machine sweep's (timings aside). `run_identity` is also what an overwrite is checked against. */
+export function sweepManifestFields(
+  kind: JobKind,
+  scenario: unknown,
+  sweep: { mode: string; axes: readonly { key: string; values: unknown }[] },
+): { command: 'sweep'; kind: JobKind; rng_rule?: string; run_identity: string } {
+  const { name: _n, description: _d, source: _src, overrides: _o, seed: _seed, runs: _runs, ...experiment } = scenario as Record<string, unknown>;
+  const run_identity = runIdentity({ kind, command: 'sweep', experiment, axes: sweep.axes.map((a) => ({ key: a.key, values: a.values })), mode: sweep.mode });
+  return { command: 'sweep', kind, ...(kind === 'agents' ? { rng_rule: RNG_RULE } : {}), run_identity };
+}
+
 export async function runSweepCommand(file: string, o: SweepCommandOptions): Promise<SweepReport> {
   const note = o.note ?? ((l: string) => void process.stderr.write(`${l}\n`));
   checkOutOption(o.outDir);
@@ -77,8 +89,8 @@ export async function runSweepCommand(file: string, o: SweepCommandOptions): Pro
   const applyPoint = (_s: unknown, point: GridPoint): unknown =>
     load([...fixed, ...Object.entries(point.values).map(([k, v]) => `${k}=${String(v)}`)]).scenario;
   const out = o.outDir ?? defaultOutDir(o.outRoot, base.name, '-sweep');
-  const { name: _n, description: _d, source: _src, overrides: _o, seed: _seed, runs: _runs, ...experiment } = base.scenario as Record<string, unknown>;
-  const identity = runIdentity({ kind, command: 'sweep', experiment, axes: sweep.axes.map((a) => ({ key: a.key, values: a.values })), mode: sweep.mode });
+  const manifest = sweepManifestFields(kind, base.scenario, sweep);
+  const identity = manifest.run_identity;
   // Shards share one directory (and may run at once): no lock, no refusal of the others' parts; the
   // checkpoint they join is what keeps them consistent.
   const shard = o.shard === undefined ? undefined : shardHooks(parseShard(o.shard), points * replicates, replicates);
@@ -100,7 +112,7 @@ export async function runSweepCommand(file: string, o: SweepCommandOptions): Pro
       resume: o.resume,
       failFast: o.failFast,
       shard,
-      finish: async () => ({ command: 'sweep', kind, ...(kind === 'agents' ? { rng_rule: RNG_RULE } : {}), run_identity: identity }),
+      finish: async () => manifest,
     });
     return { ...res, kind };
   } finally {

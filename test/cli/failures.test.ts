@@ -59,9 +59,10 @@ describe('bad input: one line, exit 2, nothing written', () => {
     ['a !!js/function tag', () => ['run', file('js.yaml', 'epochs: !!js/function "function () {}"\n')], /YAML tags are not supported/],
     ['a binary file', () => ['run', file('bin.yaml', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 0x1b, 0x5b, 0x33, 0x31, 0x6d]))], /not a text file/],
     ['__proto__ in --set', () => ['run', FIG23, '--set', '__proto__.x=1', ...q], /__proto__/],
-    ['__proto__ in --set of a tokenomics scenario', () => ['run', FIG4, '--set', '__proto__.x=1'], /'__proto__' is not allowed as a key/],
-    ['constructor in --set of a tokenomics scenario', () => ['run', FIG4, '--set', 'constructor.prototype.x=1'], /'constructor' is not allowed as a key/],
-    ['__proto__ in a tokenomics sweep grid', () => ['sweep', FIG4, '--grid', '__proto__.x=1,2'], /'__proto__' is not allowed as a key/],
+    // Tokenomics keys go through the tokenomics loader, which knows every key: these are not among them.
+    ['__proto__ in --set of a tokenomics scenario', () => ['run', FIG4, '--set', '__proto__.x=1'], /'__proto__\.x' is not a key of a tokenomics scenario/],
+    ['constructor in --set of a tokenomics scenario', () => ['run', FIG4, '--set', 'constructor.prototype.x=1'], /'constructor\.prototype\.x' is not a key of a tokenomics scenario/],
+    ['__proto__ in a tokenomics sweep grid', () => ['sweep', FIG4, '--grid', '__proto__.x=1,2'], /'__proto__\.x' is not a key of a tokenomics scenario/],
     ['epochs: 1e12', () => ['run', file('big.yaml', 'epochs: 1e12\n')], /epochs: at most 1000000000 \(the size limit; got 1000000000000\)/],
     ['N_i = 1e6', () => ['run', FIG23, '--set', 'N_i=1000000', ...q], /participants\.inferers\.count: at most 100000 \(the size limit/],
     ['--seeds beyond the run limit', () => ['run', FIG23, '--seeds', '2000000', ...q], /2000000 replicates = 2000000 runs: at most 1000000 runs/],
