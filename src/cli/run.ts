@@ -31,6 +31,7 @@ export function registerRun(program: Command): void {
     .option(...FORCE_OPTION)
     .option('--fail-fast', 'stop at the first replicate that fails')
     .option('--no-figures', 'skip the SVG/PNG figures')
+    .option('--record-replay', 'also write the first run in the replay format (replay.csv): allora-sim replay replay.csv -o out.csv reproduces it')
     .addHelpText(
       'after',
       `\nShort keys for --set:\n${aliasHelp()}\n\nExit codes: 0 done, 1 a run failed, 2 bad input, 130/143 interrupted (resume with --resume).`,
@@ -74,6 +75,7 @@ interface RunFlags {
   threads?: number;
   quiet?: boolean;
   figures?: boolean;
+  recordReplay?: boolean;
   resume?: boolean;
   force?: boolean;
   failFast?: boolean;
@@ -94,6 +96,7 @@ function toRunOptions(o: RunFlags): ScenarioRunOptions {
     threads: clampThreads(o.threads, note),
     quiet: o.quiet ?? false,
     figures: o.figures !== false,
+    recordReplay: o.recordReplay,
     resume: o.resume,
     force: o.force,
     failFast: o.failFast,

@@ -12,6 +12,8 @@ import { PROFILE_NAMES, isProfileName } from '../engine/params.js';
 import { summarizeRuns, type RunSummary } from '../sim/summary.js';
 import { toolInfo } from '../output/run-dir.js';
 import { RNG_RULE } from '../agents/rng.js';
+import { recordReplay } from '../sim/record-replay.js';
+import { AtomicCsvWriter } from '../output/csv.js';
 import { runReplicates } from '../runner/agents-run.js';
 import { baseSeed } from '../runner/seeds.js';
 import type { ProgressMode } from '../runner/progress.js';
@@ -36,6 +38,8 @@ export interface ScenarioRunOptions {
   threads?: number;
   quiet: boolean;
   figures: boolean;
+  /** Also write the first run in the replay format (`replay.csv`, docs/replay-format.md). */
+  recordReplay?: boolean;
   resume?: boolean;
   failFast?: boolean;
   force?: boolean;
@@ -90,6 +94,7 @@ export async function runScenarioFile(file: string, o: ScenarioRunOptions): Prom
       replicates,
       tables,
       figures: o.figures,
+      recordReplay: o.recordReplay,
       threads: o.threads,
       progress: o.quiet ? 'quiet' : 'auto',
       resume: o.resume,
@@ -159,6 +164,7 @@ export interface AgentsRunOptions {
   replicates: number;
   tables?: string[];
   figures?: boolean;
+  recordReplay?: boolean;
   threads?: number;
   progress?: ProgressMode;
   resume?: boolean;
@@ -204,6 +210,13 @@ export async function runAgentsScenario(s: Scenario, opts: AgentsRunOptions): Pr
             `figures: cannot draw Figures 2–3 for scenario '${s.name}' (${(e as Error).message}); the runs are kept in ${ctx.runsDir}: add --no-figures --resume to finish without figures`,
           );
         }
+      }
+      if (opts.recordReplay) {
+        // The first run in the replay format: `allora-sim replay replay.csv` reproduces its synthesis and rewards.
+        const rec = recordReplay(s, seeds[0]);
+        const w = new AtomicCsvWriter(join(ctx.dir, 'replay.csv'), rec.columns);
+        for (const row of rec.rows) await w.write(Array.from(row));
+        await w.commit();
       }
       writeAtomic(join(ctx.dir, 'summary.json'), json(summary));
       return {

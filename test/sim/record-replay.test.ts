@@ -62,3 +62,17 @@ describe('run → replay format → replay', () => {
     expect(w.max, w.where).toBeLessThanOrEqual(1e-12);
   });
 });
+
+describe('run --record-replay', () => {
+  it('writes replay.csv, and the replay CLI reproduces it byte for byte', async () => {
+    const { runCli } = await import('../helpers/cli.js');
+    const dir = mkdtempSync(join(tmpdir(), 'allora-record-cli-'));
+    const out = join(dir, 'run');
+    const r = runCli(['run', join(projectRoot(), 'scenarios/figure2-3.yaml'), '--epochs', '60', '--set', 'warmup=5', '--record-replay', '--no-figures', '--quiet', '-o', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const back = runCli(['replay', join(out, 'replay.csv'), '-o', join(dir, 'again.csv')]);
+    expect(back.code, back.stderr).toBe(0);
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync(join(dir, 'again.csv'), 'utf8')).toBe(readFileSync(join(out, 'replay.csv'), 'utf8'));
+  });
+});
