@@ -1,8 +1,8 @@
-// Figures 2 and 3 of an agents run, drawn into the run's output directory once its runs have finished
-// (their part files are still in `runsDir`).
+// Figures 2 and 3 of an agents run, drawn into the run's output directory once its runs have finished, from
+// the first run's own rows (its part file is still in `runsDir`).
 
 import type { Scenario } from '../scenario/schema.js';
-import { runJob } from '../sim/job.js';
+import { readPartTable } from '../runner/part.js';
 import type { RunCell as Cell } from '../sim/contract.js';
 import { figure2Spec, figure3Spec, writeFigure, type LossRow, type RewardRow, type TaskRow } from '../output/plot.js';
 
@@ -49,22 +49,27 @@ export function movingAverageLosses(rows: LossRow[], window: number): LossRow[] 
   });
 }
 
+/** The first run's rows of one table, from its part file: the table itself when the run wrote it, else its
+ *  hidden copy (`_losses.csv`, … — written by the first run for the figures when the table is not chosen). */
+function firstRunTable(runsDir: string, name: string): { rows: Cell[][] } {
+  let t: ReturnType<typeof readPartTable>;
+  try {
+    t = readPartTable(runsDir, 0, 0, name);
+  } catch {
+    t = readPartTable(runsDir, 0, 0, `_${name}`);
+  }
+  return { rows: t.rows.map((r) => r.map((c) => (c === '' ? null : c))) };
+}
+
 /**
- * Draws Figures 2 and 3 (first replicate) into `out`. `runsDir` holds the finished runs' part files (not
- * read yet: the first replicate is simulated again here); `seeds` are the replicates' seeds.
+ * Draws Figures 2 and 3 of the first run into `out`, from the rows that run wrote while it ran (its part
+ * file in `runsDir`): nothing is simulated again. The subtitle names the seed and every --set override.
  */
 export async function drawAgentsFigures(s: Scenario, out: string, runsDir: string, seeds: number[]): Promise<void> {
-  void runsDir;
-  // The first replicate again, in this thread (the same seed gives the same run), for its rows.
-  const tables: Record<string, { rows: Cell[][] }> = {};
-  runJob({ scenario: s, seed: seeds[0], point: 0, replicate: 0 }, {
-    table: (name) => {
-      const t = (tables[name] = { rows: [] as Cell[][] });
-      return (row) => t.rows.push([...row]);
-    },
-  });
+  const tables = Object.fromEntries(['losses.csv', 'rewards.csv', 'tasks.csv'].map((n) => [n, firstRunTable(runsDir, n)]));
   const first = figureRows(tables);
-  const subtitle = `${s.name}, profile ${s.profile}, seed ${seeds[0]}`;
+  const overrides = s.overrides.map((o) => `${o.key}=${String(o.value)}`);
+  const subtitle = `${s.name}, profile ${s.profile}, seed ${seeds[0]}${overrides.length ? `; ${overrides.join(', ')}` : ''}`;
   await writeFigure(
     out,
     'figure2',

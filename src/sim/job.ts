@@ -3,7 +3,7 @@
 // out. The runner (src/runner/) calls it in worker threads through workers/run-job.ts.
 
 import type { Scenario } from '../scenario/schema.js';
-import type { RunJob, RunResult, TableWriter } from './contract.js';
+import { isHiddenTable, type RunJob, type RunResult, type TableWriter } from './contract.js';
 import { metricsObserver } from './metrics.js';
 import { runRecords } from './simulate.js';
 import { TABLES, findTable, type TableReporter } from './tables.js';
@@ -23,7 +23,13 @@ export function selectedTables(names: readonly string[] | undefined): TableRepor
 
 export function runJob(job: RunJob, out: TableWriter): RunResult {
   const s = job.scenario as Scenario;
-  const writers = selectedTables(job.tables).map((t) => ({ t, emit: out.table(t.name, t.columns.map((c) => c.name)) }));
+  // Hidden copies for the figures are written by the first run only (the figures show it), and only of
+  // the tables it does not write anyway.
+  const first = job.point === 0 && job.replicate === 0;
+  const chosen = selectedTables(job.tables);
+  const writers = chosen
+    .filter((t) => !isHiddenTable(t.name) || (first && !chosen.some((u) => u.name === t.name.slice(1))))
+    .map((t) => ({ t, emit: out.table(t.name, t.columns.map((c) => c.name)) }));
   const seed = job.seed;
   // An attack scenario (docs/attacks.md §4): paired runs, actors.csv, the attack metrics.
   const wants = (name: string): boolean => job.tables === undefined || job.tables.includes(name);
