@@ -191,10 +191,10 @@ export function step(
     for (let k = 0; k < nF; k++) if (!d.active[k]) forecasts.fill(NaN, k * nI, (k + 1) * nI), (present.forecasters[k] = 0);
   }
   if (sets && drawnInferers) {
-    // Forecast elements about inferers outside the active set are dropped, and at most
-    // max_elements_per_forecast kept per forecast (docs/chain.md C8).
-    const cut = cutForecastElements(forecasts, nI, emaOf(sets.inferers!, ids.inferers), prm.mechanism.max_elements_per_forecast, drawnInferers.drawn);
-    forecasts.set(cut);
+    // Forecast elements about inferers outside the active set are dropped (docs/chain.md C8). The cap of
+    // max_elements_per_forecast elements is not applied here yet: a cut element leaves its one-out object
+    // missing, and the rule that starts rewards (docs/agents.md #10) would then wait for it forever.
+    forecasts.set(cutForecastElements(forecasts, nI, emaOf(sets.inferers!, ids.inferers), 0, drawnInferers.drawn));
   }
 
   // Synthesis with the state of epoch − 1 (eqs. 3–19).
