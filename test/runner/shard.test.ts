@@ -19,6 +19,7 @@ import {
   type ShardStamp,
 } from '../../src/runner/shard.js';
 import { mergeShards } from '../../src/commands/merge.js';
+import { sweepManifestFields } from '../../src/commands/sweep.js';
 import { JOB, csvFiles, opts, rejection, tempRoot } from '../helpers/runner-fixture.js';
 
 const newDir = tempRoot('allora-shard-');
@@ -45,7 +46,9 @@ let reference: { csv: Record<string, string>; manifest: unknown } | undefined;
 async function ref(): Promise<{ csv: Record<string, string>; manifest: unknown }> {
   if (!reference) {
     const dir = newDir('reference');
-    await runMonteCarlo(opts(dir));
+    // A one-machine sweep: the manifest fields the sweep command adds, which merge repeats from the checkpoint.
+    const o = opts(dir);
+    await runMonteCarlo({ ...o, finish: async () => sweepManifestFields('agents', o.scenario, o.sweep!) });
     reference = { csv: csvFiles(dir), manifest: manifestCore(dir) };
   }
   return reference;
