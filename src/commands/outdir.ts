@@ -14,9 +14,10 @@
 //   process (`.…partial`, `.staging-…`, `.finish-…`) are removed, so no stale file sits beside new ones.
 
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
+import { ensureDir } from '../output/csv.js';
 import { InputError } from '../scenario/errors.js';
 import { canonicalJson } from '../runner/seeds.js';
 
@@ -74,12 +75,7 @@ function writeError(path: string, e: unknown): InputError {
 
 /** Creates `out` (and parents) and takes its lock. */
 export function lockOutputDir(out: string): OutputLock {
-  try {
-    mkdirSync(out, { recursive: true });
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? 'error';
-    throw new InputError(`${out}: cannot create the output directory (${code})`);
-  }
+  ensureDir(out);
   const path = join(out, LOCK_FILE);
   const mine: LockInfo = { pid: process.pid, host: hostname(), started: new Date().toISOString() };
   for (let attempt = 0; attempt < 3; attempt++) {
