@@ -7,7 +7,7 @@ import type { Streams } from './rng.js';
 import type { Scenario } from '../scenario/schema.js';
 import { honestInferer } from './inferer.js';
 import { honestForecaster } from './forecaster.js';
-import { honestReputer } from './reputer.js';
+import { scenarioReputer } from './reputer.js';
 import type { AdversaryBehaviour } from '../scenario/schema.js';
 import type { AdversaryFactory } from './adversaries/plan.js';
 import { biasedReputers } from './adversaries/biased-reputers.js';
@@ -53,13 +53,7 @@ export const KINDS: KindRegistry = {
       }),
   },
   reputer: {
-    honest: (id, streams, { scenario, base, toDex }) =>
-      honestReputer(id, scenario.participants.reputers, streams, {
-        base,
-        toDex,
-        emaNone: scenario.switches.rep_ema_none,
-        emaLinear: scenario.switches.rep_ema_linear,
-      }),
+    honest: (id, streams, ctx) => scenarioReputer(id, streams, ctx),
   },
 };
 

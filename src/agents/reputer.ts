@@ -5,7 +5,7 @@
 // was. Traits come from the identity's `traits` stream, the noise of object o from its stream
 // `noise/<object key>` (one draw per epoch in which the object is present).
 
-import type { ParticipantsConfig } from '../scenario/schema.js';
+import type { ParticipantsConfig, Scenario } from '../scenario/schema.js';
 import type { Reputer, ReputerView } from './kinds.js';
 import { logNormal } from './inferer.js';
 import type { Rng, Streams } from './rng.js';
@@ -75,4 +75,18 @@ export function honestReputer(id: string, cfg: ParticipantsConfig['reputers'], s
       return out;
     },
   };
+}
+
+/** The paper's reputer as a scenario seats it: its traits' laws and switches from the scenario. */
+export function scenarioReputer(
+  id: string,
+  streams: Streams,
+  ctx: { scenario: Pick<Scenario, 'participants' | 'switches'>; base: number; toDex: number },
+): HonestReputer {
+  return honestReputer(id, ctx.scenario.participants.reputers, streams, {
+    base: ctx.base,
+    toDex: ctx.toDex,
+    emaNone: ctx.scenario.switches.rep_ema_none,
+    emaLinear: ctx.scenario.switches.rep_ema_linear,
+  });
 }

@@ -6,7 +6,7 @@
 
 import type { BiasedReputersConfig } from '../../scenario/schema.js';
 import { objectKey } from '../objects.js';
-import { honestReputer } from '../reputer.js';
+import { scenarioReputer } from '../reputer.js';
 import type { Reputer, ReputerView } from '../kinds.js';
 import { ownerStreams, resolveInferer, seatGroup, sharedReading, weightedColumnMeans, type GroupPlan, type SeatedGroup } from './plan.js';
 
@@ -18,12 +18,7 @@ export function biasedReputers(plan: GroupPlan<BiasedReputersConfig>): SeatedGro
   const high = objectKey.networkOneOut(target);
   const stake = (plan.honest.stake * c.stake_share) / (1 - c.stake_share) / c.count;
   const os = ownerStreams(plan);
-  const model = honestReputer(`${plan.behaviour}:owner`, ctx.scenario.participants.reputers, os, {
-    base: ctx.base,
-    toDex: ctx.toDex,
-    emaNone: ctx.scenario.switches.rep_ema_none,
-    emaLinear: ctx.scenario.switches.rep_ema_linear,
-  });
+  const model = scenarioReputer(`${plan.behaviour}:owner`, os, ctx);
   const honestReading = sharedReading(model, os);
   const base = (view: ReputerView): Float64Array => {
     if (c.base === 'truth') return Float64Array.from(view.trueLog10Loss);

@@ -4,7 +4,7 @@
 // + N(0, noise_dex²) from its own stream.
 
 import type { SybilReputersConfig } from '../../scenario/schema.js';
-import { honestReputer } from '../reputer.js';
+import { scenarioReputer } from '../reputer.js';
 import type { Reputer } from '../kinds.js';
 import { ownerStreams, seatGroup, sharedReading, type GroupPlan, type SeatedGroup } from './plan.js';
 
@@ -13,12 +13,7 @@ export function sybilReputers(plan: GroupPlan<SybilReputersConfig>): SeatedGroup
   const { ctx } = plan;
   const stake = (plan.honest.stake * c.stake_share) / (1 - c.stake_share) / c.identities;
   const os = ownerStreams(plan);
-  const model = honestReputer(`${plan.behaviour}:owner`, ctx.scenario.participants.reputers, os, {
-    base: ctx.base,
-    toDex: ctx.toDex,
-    emaNone: ctx.scenario.switches.rep_ema_none,
-    emaLinear: ctx.scenario.switches.rep_ema_linear,
-  });
+  const model = scenarioReputer(`${plan.behaviour}:owner`, os, ctx);
   const reading = sharedReading(model, os);
   const reputers = seatGroup(plan, c.identities, (id, streams): Reputer => ({
     id,
