@@ -53,13 +53,6 @@ export function scoreDrawn(c: ClassSortition, ids: readonly string[], scores: Ar
   return { ...c, state: scoreActive(c.state, scored, passive, c.prm).state };
 }
 
-/** Sets the entries of `values` (one per roster member, or `stride` per member) of inactive members to NaN. */
-export function maskInactive(values: Float64Array, active: Uint8Array, stride = 1): Float64Array {
-  const out = values.slice();
-  for (let i = 0; i < active.length; i++) if (!active[i]) out.fill(NaN, i * stride, (i + 1) * stride);
-  return out;
-}
-
 /** Quality EMA of each roster member (NaN = none yet), for the forecast-element cut. */
 export function emaOf(c: ClassSortition, ids: readonly string[]): Float64Array {
   return Float64Array.from(ids, (id) => c.state.ema.get(id) ?? NaN);

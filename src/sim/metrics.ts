@@ -124,10 +124,6 @@ export const METRICS: readonly MetricReporter[] = [
   rewardShare('reputer_reward_share', 'cumulative reputer-class reward Σ W_i divided by the cumulative topic emission Σ E_i', (o) => o.reputerClassReward),
 ];
 
-export function findMetric(key: string): MetricReporter | undefined {
-  return METRICS.find((m) => m.key === key);
-}
-
 /** Observes records and finishes every metric of `metrics` (default: all). */
 export function metricsObserver(ctx: MetricContext, metrics: readonly MetricReporter[] = METRICS) {
   const accs = metrics.map((m) => m.init(ctx));
