@@ -245,7 +245,7 @@ async function drawStudy(st: AttackStudy, out: string, v: Verdict, pts: GridPoin
         v.points.map((p, i) => ({ x: pts[i].values[ax0] as number | string, y: pts[i].values[ax1] as number | string, share: p.holds_in_share_of_seeds, inScope: p.in_scope })),
         {
           title: `${st.name}: where ${claim.id} holds`,
-          subtitle: `share of seeds in which ${v.test.replace(/ in ≥.*$/, '')} (a point holds at ≥ ${Math.round(claim.min_share * 100)}%)`,
+          subtitle: `${st.base.profile} profile, ${st.seeds} seeds per point: share of seeds in which ${v.test.replace(/ in ≥.*$/, '')} (a point holds at ≥ ${Math.round(claim.min_share * 100)}%)`,
           xTitle: ax0,
           yTitle: ax1,
           minShare: claim.min_share,
