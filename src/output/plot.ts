@@ -11,13 +11,14 @@
  * Vega-Lite spec; `renderVegaLite` / `writeFigure` turn any spec into SVG + PNG.
  */
 import { readFileSync } from 'node:fs';
-import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
 import { renderAsync, type ResvgRenderOptions } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+
+import { writeFileAtomic } from '../io/files.js';
 
 // ---------------------------------------------------------------------------------------------
 // Row contracts (the CSV columns the figures read)
@@ -206,6 +207,22 @@ function textWidth(text: string, fontSize: number): number {
   return (units / metrics.unitsPerEm) * fontSize;
 }
 
+/** `text` broken at spaces into lines at most `maxWidth` pixels wide in DejaVu Sans at `fontSize` (a word
+ *  longer than the width gets a line of its own). */
+export function wrapText(text: string, fontSize: number, maxWidth: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
+    const next = line === '' ? word : `${line} ${word}`;
+    if (line !== '' && textWidth(next, fontSize) > maxWidth) {
+      lines.push(line);
+      line = word;
+    } else line = next;
+  }
+  if (line !== '') lines.push(line);
+  return lines;
+}
+
 /** Runtime exports of vega(-scenegraph) that vega's typings do not declare. */
 interface VegaSceneInternals {
   textMetrics: { width: (item: { fontSize?: number; limit?: number }, text: unknown) => number };
@@ -296,27 +313,14 @@ async function renderNow(spec: TopLevelSpec, opts: RenderOptions): Promise<{ svg
   }
 }
 
-/** Write `<dir>/<basename>.svg` and `<dir>/<basename>.png` (each via a temp file + rename). */
+/** Write `<dir>/<basename>.svg` and `<dir>/<basename>.png`, each atomically (src/io/files.ts). */
 export async function writeFigure(dir: string, basename: string, spec: TopLevelSpec, opts: RenderOptions = {}): Promise<void> {
   if (basename === '' || basename.includes('/') || basename.includes('\\')) {
     throw new Error(`writeFigure: basename must be a plain file name without extension (got '${basename}')`);
   }
   const { svg, png } = await renderVegaLite(spec, opts);
-  await mkdir(dir, { recursive: true });
-  await atomicWrite(path.join(dir, `${basename}.svg`), svg);
-  await atomicWrite(path.join(dir, `${basename}.png`), png);
-}
-
-let tmpCounter = 0;
-async function atomicWrite(file: string, data: string | Buffer): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}-${++tmpCounter}`;
-  try {
-    await writeFile(tmp, data);
-    await rename(tmp, file);
-  } catch (err) {
-    await unlink(tmp).catch(() => undefined);
-    throw err;
-  }
+  writeFileAtomic(path.join(dir, `${basename}.svg`), svg);
+  writeFileAtomic(path.join(dir, `${basename}.png`), png);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -396,6 +400,8 @@ const BLUE = '#1f4fd8';
 const CYAN = '#00b4c8';
 const RED = '#d62728';
 export const BLACK = '#000000';
+/** Colour-blind-friendly categorical colours (Okabe–Ito, then Tableau) for one line per setup / swept value. */
+export const SERIES_COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#8c564b', '#7f7f7f', '#bcbd22'];
 /** Distinct colours for individual participants (first is black-free, colour-blind friendly order). */
 const PARTICIPANT_COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 
