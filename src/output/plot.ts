@@ -858,13 +858,14 @@ export function figure2BandSpec(input: Figure2Traces, opts: BandFigureOptions & 
     }
   }
   if (pending.length === 0 || !Number.isFinite(lo)) throw new Error(`${who}: no positive finite losses to plot`);
+  const logAxis = logTicks([lo, hi]);
+  const [d0, d1] = logAxis.domain;
   for (const v of pending) {
-    if (v.epoch < yFrom && (v.p10 < lo || v.p90 > hi)) outside = true;
+    if (v.epoch < yFrom && (v.p10 < d0 || v.p90 > d1)) outside = true;
     values.push(v);
   }
   const kinds = LOSS_ORDER.filter((k) => values.some((v) => v.kind === k));
   const domain = kinds.map((k) => LOSS_SERIES[k].label);
-  const logAxis = logTicks([lo, hi]);
   const legend = { title: null, orient: 'bottom', direction: 'horizontal', columns: 2, symbolSize: 400, labelLimit: 260, columnPadding: 24 };
   const x = { field: 'epoch', type: 'quantitative', title: 'Time step (epoch)', scale: { nice: false, zero: false } };
   const y = {
