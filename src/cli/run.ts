@@ -10,7 +10,8 @@ import { FORCE_OPTION, TABLES_OPTION, collect, positiveInt, runSeed } from './op
 const FIGURE_SEEDS_OPTION = [
   '--figure-seeds <which>',
   "Figures 2–3 of an agents run with --seeds N > 1: 'all' (default) draws every seed — the median over seeds as the " +
-    "line, the 10–90 % range as a band, workers ranked within each seed — 'first' draws the first seed's trace, as a single run does",
+    "line, the 10–90 % range as a band, workers ranked within each seed — 'first' draws the first seed's trace, as a single run does " +
+    '(bands need every run\'s losses, rewards and tasks: with --tables leaving them out, the first seed is drawn and the subtitle says so)',
   figureSeedsOption,
 ] as const;
 

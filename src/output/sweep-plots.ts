@@ -343,6 +343,13 @@ export function sweepSpec(input: SweepPicturesInput): TopLevelSpec {
   } as unknown as TopLevelSpec;
 }
 
+/** The subtitle a sweep's pictures carry: scenario, profile, seeds and every override (`--set`, `--epochs`). */
+export function sweepSubtitle(o: { scenario: string; profile?: string; replicates: number; baseSeed: number; seedRule?: string; overrides?: readonly string[] }): string {
+  const seeds = `${o.replicates} seed${o.replicates === 1 ? '' : 's'} per point from base seed ${o.baseSeed}${o.seedRule ? ` (${o.seedRule})` : ''}`;
+  const sets = o.overrides && o.overrides.length > 0 ? `; ${o.overrides.join(', ')}` : '';
+  return `${o.scenario}${o.profile ? `, profile ${o.profile}` : ''}, ${seeds}${sets}`;
+}
+
 /** Is the sweep a full grid of exactly two axes (every pair of values a point)? */
 function isTwoAxisGrid(input: SweepPicturesInput): boolean {
   if (input.axes.length !== 2) return false;
