@@ -3,7 +3,23 @@ import type { Command } from 'commander';
 import type { ScenarioRunOptions } from '../commands/run.js';
 import { clampThreads } from '../commands/limits.js';
 import { aliasHelp } from '../scenario/keys.js';
+import { InputError, printable } from '../scenario/errors.js';
 import { FORCE_OPTION, TABLES_OPTION, collect, positiveInt, runSeed } from './options.js';
+
+/** `--figure-seeds`: which seeds Figures 2–3 of an agents run with several seeds are drawn from. */
+const FIGURE_SEEDS_OPTION = [
+  '--figure-seeds <which>',
+  "Figures 2–3 of an agents run with --seeds N > 1: 'all' (default) draws every seed — the median over seeds as the " +
+    "line, the 10–90 % range as a band, workers ranked within each seed — 'first' draws the first seed's trace, as a single run does " +
+    '(bands need every run\'s losses, rewards and tasks: with --tables leaving them out, the first seed is drawn and the subtitle says so)',
+  figureSeedsOption,
+] as const;
+
+function figureSeedsOption(v: string): 'all' | 'first' {
+  const t = v.trim();
+  if (t === 'all' || t === 'first') return t;
+  throw new InputError(`--figure-seeds: must be all or first (got '${printable(v, 40)}')`);
+}
 
 export function registerRun(program: Command): void {
   program
@@ -31,6 +47,7 @@ export function registerRun(program: Command): void {
     .option(...FORCE_OPTION)
     .option('--fail-fast', 'stop at the first replicate that fails')
     .option('--no-figures', 'skip the SVG/PNG figures')
+    .option(...FIGURE_SEEDS_OPTION)
     .option('--record-replay', 'also write the first run in the replay format (replay.csv): allora-sim replay replay.csv -o out.csv reproduces it')
     .addHelpText(
       'after',
@@ -47,7 +64,8 @@ export function registerRun(program: Command): void {
     .summary('reproduce whitepaper Figures 2, 3 and 4 into output/ (the quick-start command)')
     .description('Reproduce every figure of the whitepaper the tool knows (2, 3 and 4) with their CSVs, summaries and manifests.')
     .option('-o, --output <dir>', 'output root; each scenario writes into <dir>/<scenario name>/', 'output')
-    .option('--seeds <N>', 'replicates of the agents scenarios (the figures show the first)', positiveInt('--seeds'), 1)
+    .option('--seeds <N>', 'replicates of the agents scenarios (Figures 2–3 of several seeds: median and 10–90 % band)', positiveInt('--seeds'), 1)
+    .option(...FIGURE_SEEDS_OPTION)
     .option('--profile <name>', 'mechanism profile: reference or whitepaper (default: each scenario\'s)')
     .option(...TABLES_OPTION)
     .option('--threads <N>', 'worker threads (default: the cores available)', positiveInt('--threads'))
@@ -75,6 +93,7 @@ interface RunFlags {
   threads?: number;
   quiet?: boolean;
   figures?: boolean;
+  figureSeeds?: 'all' | 'first';
   recordReplay?: boolean;
   resume?: boolean;
   force?: boolean;
@@ -96,6 +115,7 @@ function toRunOptions(o: RunFlags): ScenarioRunOptions {
     threads: clampThreads(o.threads, note),
     quiet: o.quiet ?? false,
     figures: o.figures !== false,
+    figureSeeds: o.figureSeeds,
     recordReplay: o.recordReplay,
     resume: o.resume,
     force: o.force,

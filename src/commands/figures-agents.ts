@@ -1,10 +1,22 @@
-// Figures 2 and 3 of an agents run, drawn into the run's output directory once its runs have finished, from
-// the first run's own rows (its part file is still in `runsDir`).
+// Figures 2 and 3 of an agents run, drawn into the run's output directory once its runs have finished, from the
+// rows the runs recorded (their part files are still in `runsDir`): the first run's traces, or with several seeds
+// the median over seeds and the 10–90 % band.
 
 import type { Scenario } from '../scenario/schema.js';
 import { readPartTable } from '../runner/part.js';
 import type { RunCell as Cell } from '../sim/contract.js';
-import { figure2Spec, figure3Spec, writeFigure, type LossRow, type RewardRow, type TaskRow } from '../output/plot.js';
+import {
+  figure2BandSpec,
+  figure2Spec,
+  figure3BandSpec,
+  figure3Spec,
+  writeFigure,
+  type Figure2Traces,
+  type Figure3Traces,
+  type LossRow,
+  type RewardRow,
+  type TaskRow,
+} from '../output/plot.js';
 
 const num = (c: Cell): number => (typeof c === 'number' ? c : c === null ? NaN : Number(c));
 
@@ -49,33 +61,183 @@ export function movingAverageLosses(rows: LossRow[], window: number): LossRow[] 
   });
 }
 
-/** The first run's rows of one table, from its part file: the table itself when the run wrote it, else its
- *  hidden copy (`_losses.csv`, … — written by the first run for the figures when the table is not chosen). */
-function firstRunTable(runsDir: string, name: string): { rows: Cell[][] } {
+/** Which runs Figures 2–3 are drawn from (`run --figure-seeds`): every seed's trace as a median with a 10–90 %
+ *  band, or the first seed's trace alone (what a single run draws). */
+export type FigureSeeds = 'all' | 'first';
+export const FIGURE_SEEDS: readonly FigureSeeds[] = ['all', 'first'];
+
+/** One table of run `replicate`, from its part file: the table itself when the run wrote it, else its hidden copy
+ *  (`_losses.csv`, … — written by the first run for the figures when the table is not chosen); null when neither. */
+function runTable(runsDir: string, replicate: number, name: string): { rows: Cell[][] } | null {
   let t: ReturnType<typeof readPartTable>;
   try {
-    t = readPartTable(runsDir, 0, 0, name);
+    t = readPartTable(runsDir, 0, replicate, name);
   } catch {
-    t = readPartTable(runsDir, 0, 0, `_${name}`);
+    try {
+      t = readPartTable(runsDir, 0, replicate, `_${name}`);
+    } catch {
+      return null;
+    }
   }
   return { rows: t.rows.map((r) => r.map((c) => (c === '' ? null : c))) };
 }
 
+const FIGURE_TABLES = ['losses.csv', 'rewards.csv', 'tasks.csv'];
+
+function runRows(runsDir: string, replicate: number): ReturnType<typeof figureRows> | null {
+  const tables: Record<string, { rows: Cell[][] }> = {};
+  for (const n of FIGURE_TABLES) {
+    const t = runTable(runsDir, replicate, n);
+    if (!t) return null;
+    tables[n] = t;
+  }
+  return figureRows(tables);
+}
+
+/** Participant indices in rank order: ascending `score` (NaN last), ties by index. */
+function rankBy(scores: Map<number, number>, descending: boolean): number[] {
+  const key = (i: number): number => {
+    const v = scores.get(i)!;
+    return Number.isNaN(v) ? Infinity : descending ? -v : v;
+  };
+  return [...scores.keys()].sort((a, b) => key(a) - key(b) || a - b);
+}
+
+/** Pushes `trace` as seed data of rank `rank` (ranks may differ in how many seeds have them). */
+function pushRank(list: Float64Array[][], rank: number, trace: Float64Array): void {
+  while (list.length <= rank) list.push([]);
+  list[rank].push(trace);
+}
+
 /**
- * Draws Figures 2 and 3 of the first run into `out`, from the rows that run wrote while it ran (its part
- * file in `runsDir`): nothing is simulated again. The subtitle names the seed and every --set override.
+ * Every seed's traces for the banded Figures 2–3, from the runs' part files (what they recorded while they ran).
+ * Workers are ranked within each seed — Figure 2 by their time-averaged log10 loss after the warm-up (#1 = lowest),
+ * Figure 3 by total reward (#1 = most rewarded) — so a band is the spread of "the best worker", not of an index
+ * whose agent differs from seed to seed. Null when a run kept no figure tables (`--tables` without them).
  */
-export async function drawAgentsFigures(s: Scenario, out: string, runsDir: string, seeds: number[]): Promise<void> {
-  const tables = Object.fromEntries(['losses.csv', 'rewards.csv', 'tasks.csv'].map((n) => [n, firstRunTable(runsDir, n)]));
+export function collectTraces(runsDir: string, replicates: number, warmup: number): { fig2: Figure2Traces; fig3: Figure3Traces } | null {
+  let epochs: number[] | null = null;
+  let at = new Map<number, number>();
+  const fig2 = new Map<string, Float64Array[][]>();
+  const classes: Figure3Traces['classes'] = { inference: [], forecast: [], reputer: [], total: [] };
+  const participants: Figure3Traces['participants'] = { inference: [], forecast: [], reputer: [] };
+  for (let r = 0; r < replicates; r++) {
+    const rows = runRows(runsDir, r);
+    if (!rows) return null;
+    if (!epochs) {
+      epochs = [...new Set([...rows.losses.map((x) => x.epoch), ...rows.tasks.map((x) => x.epoch)])].filter(Number.isFinite).sort((a, b) => a - b);
+      at = new Map(epochs.map((e, i) => [e, i]));
+    }
+    const E = epochs.length;
+    const blank = (): Float64Array => new Float64Array(E).fill(NaN);
+
+    // Figure 2: the moving-average loss of every series; worker series ranked by their mean log10 loss.
+    const meanLog = new Map<string, { sum: number; n: number }>();
+    for (const x of rows.losses) {
+      if (x.epoch <= warmup || !(x.loss > 0)) continue;
+      const k = `${x.kind}/${x.index}`;
+      const m = meanLog.get(k) ?? { sum: 0, n: 0 };
+      m.sum += Math.log10(x.loss);
+      m.n++;
+      meanLog.set(k, m);
+    }
+    const traces = new Map<string, Float64Array>();
+    for (const x of movingAverageLosses(rows.losses, FIGURE2_WINDOW)) {
+      const e = at.get(x.epoch);
+      if (e === undefined) continue;
+      const k = `${x.kind}/${x.index}`;
+      let t = traces.get(k);
+      if (!t) traces.set(k, (t = blank()));
+      t[e] = x.loss;
+    }
+    for (const kind of ['network', 'naive', 'inference', 'forecast_implied'] as const) {
+      const idx = new Map<number, number>();
+      for (const k of traces.keys()) {
+        const [kk, i] = k.split('/');
+        if (kk !== kind) continue;
+        const m = meanLog.get(k);
+        idx.set(i === 'null' ? 0 : Number(i), m && m.n > 0 ? m.sum / m.n : NaN);
+      }
+      const order = kind === 'network' || kind === 'naive' ? [...idx.keys()] : rankBy(idx, false);
+      let list = fig2.get(kind);
+      if (!list) fig2.set(kind, (list = []));
+      order.forEach((i, rank) => pushRank(list!, rank, traces.get(`${kind}/${kind === 'network' || kind === 'naive' ? 'null' : i}`)!));
+    }
+
+    // Figure 3: class totals, and every participant's reward ranked by its total.
+    const cls = { inference: blank(), forecast: blank(), reputer: blank(), total: blank() };
+    for (const t of rows.tasks) {
+      const e = at.get(t.epoch);
+      if (e === undefined) continue;
+      cls.inference[e] = t.inference;
+      cls.forecast[e] = t.forecast;
+      cls.reputer[e] = t.reputer;
+      cls.total[e] = t.inference + t.forecast + t.reputer;
+    }
+    for (const k of ['inference', 'forecast', 'reputer', 'total'] as const) classes[k].push(cls[k]);
+    for (const task of ['inference', 'forecast', 'reputer'] as const) {
+      const byIndex = new Map<number, Float64Array>();
+      const totals = new Map<number, number>();
+      for (const x of rows.rewards) {
+        if (x.task !== task) continue;
+        const e = at.get(x.epoch);
+        if (e === undefined || !Number.isFinite(x.reward)) continue;
+        let t = byIndex.get(x.index);
+        if (!t) byIndex.set(x.index, (t = blank()));
+        t[e] = (Number.isNaN(t[e]) ? 0 : t[e]) + x.reward;
+        totals.set(x.index, (totals.get(x.index) ?? 0) + x.reward);
+      }
+      rankBy(totals, true).forEach((i, rank) => pushRank(participants[task], rank, byIndex.get(i)!));
+    }
+  }
+  if (!epochs) return null;
+  const series: Figure2Traces['series'] = [];
+  for (const [kind, ranks] of fig2) ranks.forEach((traces, i) => series.push({ kind: kind as LossRow['kind'], rank: i + 1, traces }));
+  return { fig2: { epochs, series }, fig3: { epochs, classes, participants } };
+}
+
+export interface DrawFiguresOptions {
+  /** Run seeds in replicate order. */
+  seeds: number[];
+  /** The base seed the run seeds derive from (named in the subtitle). */
+  baseSeed?: number;
+  /** Default: 'all' when there are several seeds. */
+  figureSeeds?: FigureSeeds;
+}
+
+/**
+ * Draws Figures 2 and 3 into `out` from the rows the runs wrote while they ran (their part files in `runsDir`):
+ * nothing is simulated again. One seed, or `figureSeeds: 'first'`: the first run's traces. Several seeds: the
+ * median over seeds with the 10–90 % band, the y-range chosen from the epochs after the warm-up. The subtitle
+ * names the seeds and every --set override.
+ */
+export async function drawAgentsFigures(s: Scenario, out: string, runsDir: string, o: DrawFiguresOptions): Promise<void> {
+  const { seeds } = o;
+  const overrides = s.overrides.map((x) => `${x.key}=${String(x.value)}`);
+  const sets = overrides.length ? `; ${overrides.join(', ')}` : '';
+  const head = `${s.name}, profile ${s.profile}`;
+  const ma = `MSE averaged over the trailing ${FIGURE2_WINDOW} epochs (losses.csv holds every epoch)`;
+  let fallback = '';
+  if (seeds.length > 1 && (o.figureSeeds ?? 'all') === 'all') {
+    const traces = collectTraces(runsDir, seeds.length, s.warmup);
+    if (traces) {
+      const last = traces.fig2.epochs[traces.fig2.epochs.length - 1];
+      const yFrom = s.warmup + 1 <= last ? s.warmup + 1 : traces.fig2.epochs[0];
+      const who = `${seeds.length} seeds (base seed ${o.baseSeed ?? seeds[0]}), median and 10–90 % range over seeds`;
+      await writeFigure(out, 'figure2', figure2BandSpec(traces.fig2, { yFrom, subtitle: `${head}, ${who}${sets}; ${ma}; workers ranked by loss within each seed` }));
+      await writeFigure(out, 'figure3', figure3BandSpec(traces.fig3, { yFrom, subtitle: `${head}, ${who}${sets}` }));
+      return;
+    }
+    fallback = ` (first of ${seeds.length} seeds: the other runs kept no losses, rewards and tasks tables)`;
+  }
+  const tables: Record<string, { rows: Cell[][] }> = {};
+  for (const n of FIGURE_TABLES) {
+    const t = runTable(runsDir, 0, n);
+    if (!t) throw new Error(`the first run kept no ${n}`);
+    tables[n] = t;
+  }
   const first = figureRows(tables);
-  const overrides = s.overrides.map((o) => `${o.key}=${String(o.value)}`);
-  const subtitle = `${s.name}, profile ${s.profile}, seed ${seeds[0]}${overrides.length ? `; ${overrides.join(', ')}` : ''}`;
-  await writeFigure(
-    out,
-    'figure2',
-    figure2Spec(movingAverageLosses(first.losses, FIGURE2_WINDOW), {
-      subtitle: `${subtitle}; MSE averaged over the trailing ${FIGURE2_WINDOW} epochs (losses.csv holds every epoch)`,
-    }),
-  );
+  const subtitle = `${head}, seed ${seeds[0]}${fallback}${sets}`;
+  await writeFigure(out, 'figure2', figure2Spec(movingAverageLosses(first.losses, FIGURE2_WINDOW), { subtitle: `${subtitle}; ${ma}` }));
   await writeFigure(out, 'figure3', figure3Spec(first.rewards, first.tasks, { subtitle }));
 }

@@ -20,6 +20,7 @@ import type { ProgressMode } from '../runner/progress.js';
 import { checkOutOption, defaultOutDir, lockOutputDir, prepareOutputDir, runIdentity } from './outdir.js';
 import { checkRunSize } from './limits.js';
 import { parseTablesOption } from './tables.js';
+import type { FigureSeeds } from './figures-agents.js';
 
 export interface ScenarioRunOptions {
   /** Output directory; default <outRoot>/<scenario name>. */
@@ -38,6 +39,8 @@ export interface ScenarioRunOptions {
   threads?: number;
   quiet: boolean;
   figures: boolean;
+  /** Figures 2–3 of several seeds: 'all' (median and 10–90 % band, default) or 'first' (the first seed's trace). */
+  figureSeeds?: FigureSeeds;
   /** Also write the first run in the replay format (`replay.csv`, docs/replay-format.md). */
   recordReplay?: boolean;
   resume?: boolean;
@@ -94,6 +97,7 @@ export async function runScenarioFile(file: string, o: ScenarioRunOptions): Prom
       replicates,
       tables,
       figures: o.figures,
+      figureSeeds: o.figureSeeds,
       recordReplay: o.recordReplay,
       threads: o.threads,
       progress: o.quiet ? 'quiet' : 'auto',
@@ -164,6 +168,7 @@ export interface AgentsRunOptions {
   replicates: number;
   tables?: string[];
   figures?: boolean;
+  figureSeeds?: FigureSeeds;
   recordReplay?: boolean;
   threads?: number;
   progress?: ProgressMode;
@@ -202,7 +207,7 @@ export async function runAgentsScenario(s: Scenario, opts: AgentsRunOptions): Pr
       if (opts.figures !== false) {
         try {
           const { drawAgentsFigures } = await import('./figures-agents.js');
-          await drawAgentsFigures(s, ctx.dir, ctx.runsDir, seeds);
+          await drawAgentsFigures(s, ctx.dir, ctx.runsDir, { seeds, baseSeed: opts.baseSeed, figureSeeds: opts.figureSeeds });
         } catch (e) {
           if (e instanceof InputError || (e as { exitCode?: unknown }).exitCode !== undefined || typeof (e as NodeJS.ErrnoException).code === 'string') throw e;
           // The runs are fine, the figures cannot be drawn for this scenario (e.g. --set N_i=1).

@@ -5,7 +5,7 @@
 // dash patterns, with one legend entry per setup below the plot, so five or ten free-named setups stay readable.
 
 import type { TopLevelSpec } from 'vega-lite';
-import { BLACK, requireRows, titleParams, type CommonFigureOptions } from './plot.js';
+import { BLACK, requireRows, SERIES_COLORS as COLORS, titleParams, type CommonFigureOptions } from './plot.js';
 
 /** APY of one setup in one month. `apy` is a fraction (0.12 = 12 %) unless opts.apyUnit = 'percent'. */
 export interface ApyRow {
@@ -31,8 +31,6 @@ const FIGURE4_SETUPS: Record<string, { label: string; dash: number[] }> = {
   'smoothing-fees': { label: 'Emission smoothing + fees', dash: [] },
 };
 
-/** Colour-blind-friendly categorical colours (Okabe–Ito, then Tableau), and dash patterns to pair with them. */
-const COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#8c564b', '#7f7f7f', '#bcbd22'];
 const DASHES = [[], [6, 3], [2, 2], [10, 3, 2, 3], [1, 3], [12, 4], [4, 2, 1, 2], [8, 2], [3, 5], [14, 2, 2, 2]];
 
 export function figure4Spec(rows: ApyRow[], opts: Figure4Options = {}): TopLevelSpec {

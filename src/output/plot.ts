@@ -11,13 +11,15 @@
  * Vega-Lite spec; `renderVegaLite` / `writeFigure` turn any spec into SVG + PNG.
  */
 import { readFileSync } from 'node:fs';
-import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
 import { renderAsync, type ResvgRenderOptions } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+
+import { writeFileAtomic } from '../io/files.js';
+import { distribution, median } from '../stats/summary.js';
 
 // ---------------------------------------------------------------------------------------------
 // Row contracts (the CSV columns the figures read)
@@ -71,8 +73,8 @@ export interface SeedSelection {
 export interface CommonFigureOptions {
   /** Title above the figure; '' for none. */
   title?: string;
-  /** Optional subtitle (default: which seed / median over how many seeds). */
-  subtitle?: string;
+  /** Optional subtitle (default: which seed / median over how many seeds); several strings are several lines. */
+  subtitle?: string | string[];
   /**
    * At most this many epochs are drawn per series; longer runs keep every k-th epoch (plus the
    * last), deterministically. Default 2000.
@@ -206,6 +208,22 @@ function textWidth(text: string, fontSize: number): number {
   return (units / metrics.unitsPerEm) * fontSize;
 }
 
+/** `text` broken at spaces into lines at most `maxWidth` pixels wide in DejaVu Sans at `fontSize` (a word
+ *  longer than the width gets a line of its own). */
+export function wrapText(text: string, fontSize: number, maxWidth: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
+    const next = line === '' ? word : `${line} ${word}`;
+    if (line !== '' && textWidth(next, fontSize) > maxWidth) {
+      lines.push(line);
+      line = word;
+    } else line = next;
+  }
+  if (line !== '') lines.push(line);
+  return lines;
+}
+
 /** Runtime exports of vega(-scenegraph) that vega's typings do not declare. */
 interface VegaSceneInternals {
   textMetrics: { width: (item: { fontSize?: number; limit?: number }, text: unknown) => number };
@@ -296,38 +314,19 @@ async function renderNow(spec: TopLevelSpec, opts: RenderOptions): Promise<{ svg
   }
 }
 
-/** Write `<dir>/<basename>.svg` and `<dir>/<basename>.png` (each via a temp file + rename). */
+/** Write `<dir>/<basename>.svg` and `<dir>/<basename>.png`, each atomically (src/io/files.ts). */
 export async function writeFigure(dir: string, basename: string, spec: TopLevelSpec, opts: RenderOptions = {}): Promise<void> {
   if (basename === '' || basename.includes('/') || basename.includes('\\')) {
     throw new Error(`writeFigure: basename must be a plain file name without extension (got '${basename}')`);
   }
   const { svg, png } = await renderVegaLite(spec, opts);
-  await mkdir(dir, { recursive: true });
-  await atomicWrite(path.join(dir, `${basename}.svg`), svg);
-  await atomicWrite(path.join(dir, `${basename}.png`), png);
-}
-
-let tmpCounter = 0;
-async function atomicWrite(file: string, data: string | Buffer): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}-${++tmpCounter}`;
-  try {
-    await writeFile(tmp, data);
-    await rename(tmp, file);
-  } catch (err) {
-    await unlink(tmp).catch(() => undefined);
-    throw err;
-  }
+  writeFileAtomic(path.join(dir, `${basename}.svg`), svg);
+  writeFileAtomic(path.join(dir, `${basename}.png`), png);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Row helpers
 // ---------------------------------------------------------------------------------------------
-
-function median(values: number[]): number {
-  const v = [...values].sort((a, b) => a - b);
-  const n = v.length;
-  return n % 2 === 1 ? v[(n - 1) / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 interface Selection {
   /** Seeds whose rows are used (one seed, or all seeds for the median). */
@@ -385,7 +384,7 @@ export function requireRows(who: string, what: string, rows: readonly unknown[])
   }
 }
 
-export function titleParams(defaultTitle: string, subtitle: string, opts: CommonFigureOptions): { title?: unknown } {
+export function titleParams(defaultTitle: string, subtitle: string | string[], opts: CommonFigureOptions): { title?: unknown } {
   const text = opts.title ?? defaultTitle;
   const sub = opts.subtitle ?? subtitle;
   if (text === '' && sub === '') return {};
@@ -396,6 +395,8 @@ const BLUE = '#1f4fd8';
 const CYAN = '#00b4c8';
 const RED = '#d62728';
 export const BLACK = '#000000';
+/** Colour-blind-friendly categorical colours (Okabe–Ito, then Tableau) for one line per setup / swept value. */
+export const SERIES_COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#8c564b', '#7f7f7f', '#bcbd22'];
 /** Distinct colours for individual participants (first is black-free, colour-blind friendly order). */
 const PARTICIPANT_COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 
@@ -553,6 +554,11 @@ interface SeriesPoint {
   epoch: number;
   perEpoch: number;
   cumulative: number;
+  /** Banded figures: the 10–90 % range over seeds (perEpoch and cumulative are then the medians). */
+  perEpochLo?: number;
+  perEpochHi?: number;
+  cumulativeLo?: number;
+  cumulativeHi?: number;
 }
 
 /**
@@ -643,26 +649,7 @@ export function figure3Spec(rewards: RewardRow[], tasks: TaskRow[], opts: Figure
   const allEpochs = [...new Set([...classEpochs, ...partEpochs])].sort((a, b) => a - b);
   const keep = thinEpochs(allEpochs, opts.maxPoints);
 
-  const xDomain = [allEpochs[0], allEpochs[allEpochs.length - 1]];
-  const legendFor = () => ({
-    title: null,
-    orient: 'bottom',
-    direction: 'horizontal',
-    columns: 2,
-    symbolType: 'stroke',
-    symbolSize: 200,
-    labelLimit: 110,
-    columnPadding: 12,
-  });
-
-  /** One column of the grid: its title, series points, colour domain and range. */
-  interface Column {
-    header: string;
-    points: SeriesPoint[];
-    domain: string[];
-    range: string[];
-  }
-  const columns: Column[] = [
+  const columns: Figure3Column[] = [
     {
       header: 'All tasks',
       points: perEpochAndCumulative(classRaw, sel, allEpochs),
@@ -681,45 +668,100 @@ export function figure3Spec(rewards: RewardRow[], tasks: TaskRow[], opts: Figure
       range: domain.map((_, i) => PARTICIPANT_COLORS[i % PARTICIPANT_COLORS.length]),
     });
   }
+  return figure3Grid(columns, allEpochs, keep, { w, h }, titleParams('Figure 3: rewards per task class and per participant', sel.label, opts));
+}
 
-  const panel = (col: Column, first: boolean, cumulative: boolean) => {
+/** One column of Figure 3's grid: its title, series points, colour domain and range. */
+interface Figure3Column {
+  header: string;
+  points: SeriesPoint[];
+  domain: string[];
+  range: string[];
+}
+
+/**
+ * Figure 3's grid: per column a per-epoch panel above a cumulative one, one legend per column. Points with
+ * bands (`perEpochLo` …) get a translucent 10–90 % band under the line; `yMax` caps a per-epoch panel's y-range.
+ */
+function figure3Grid(
+  columns: Figure3Column[],
+  allEpochs: number[],
+  keep: Set<number>,
+  size: { w: number; h: number; yMax?: (col: Figure3Column) => number | undefined },
+  title: { title?: unknown },
+): TopLevelSpec {
+  const { w, h } = size;
+  const xDomain = [allEpochs[0], allEpochs[allEpochs.length - 1]];
+  const legendFor = () => ({
+    title: null,
+    orient: 'bottom',
+    direction: 'horizontal',
+    columns: 2,
+    symbolType: 'stroke',
+    symbolSize: 200,
+    labelLimit: 110,
+    columnPadding: 12,
+  });
+
+  const panel = (col: Figure3Column, first: boolean, cumulative: boolean) => {
     const field = cumulative ? 'cumulative' : 'perEpoch';
+    const fin = (x: number | undefined): number | null => (x !== undefined && Number.isFinite(x) ? x : null);
+    const banded = col.points.some((p) => p.perEpochLo !== undefined);
     const values = col.points
       .filter((p) => keep.has(p.epoch))
-      .map((p) => ({ series: p.series, epoch: p.epoch, value: Number.isFinite(p[field]) ? p[field] : null }));
-    return {
+      .map((p) =>
+        banded
+          ? {
+              series: p.series,
+              epoch: p.epoch,
+              value: fin(p[field]),
+              lo: fin(cumulative ? p.cumulativeLo : p.perEpochLo),
+              hi: fin(cumulative ? p.cumulativeHi : p.perEpochHi),
+            }
+          : { series: p.series, epoch: p.epoch, value: Number.isFinite(p[field]) ? p[field] : null },
+      );
+    const x = {
+      field: 'epoch',
+      type: 'quantitative',
+      title: cumulative ? 'Time step (epoch)' : null,
+      scale: { nice: false, zero: false, domain: xDomain },
+    };
+    const yMax = cumulative ? undefined : size.yMax?.(col);
+    const y = {
+      field: 'value',
+      type: 'quantitative',
+      title: first ? (cumulative ? 'Cumulative reward' : 'Reward per time step') : null,
+      axis: { tickCount: 5 },
+      ...(yMax !== undefined ? { scale: { domain: [0, yMax], nice: true } } : {}),
+    };
+    const color = {
+      field: 'series',
+      type: 'nominal',
+      scale: { domain: col.domain, range: col.range },
+      // one legend per column, under its bottom panel
+      legend: cumulative ? legendFor() : null,
+    };
+    const head = {
       ...(cumulative ? {} : { title: { text: col.header, fontSize: 13, anchor: 'middle', offset: 8 } }),
       width: w,
       height: h,
       data: { values },
-      mark: { type: 'line', strokeWidth: 1, clip: true },
-      encoding: {
-        x: {
-          field: 'epoch',
-          type: 'quantitative',
-          title: cumulative ? 'Time step (epoch)' : null,
-          scale: { nice: false, zero: false, domain: xDomain },
-        },
-        y: {
-          field: 'value',
-          type: 'quantitative',
-          title: first ? (cumulative ? 'Cumulative reward' : 'Reward per time step') : null,
-          axis: { tickCount: 5 },
-        },
-        color: {
-          field: 'series',
-          type: 'nominal',
-          scale: { domain: col.domain, range: col.range },
-          // one legend per column, under its bottom panel
-          legend: cumulative ? legendFor() : null,
-        },
-      },
+    };
+    if (!banded) return { ...head, mark: { type: 'line', strokeWidth: 1, clip: true }, encoding: { x, y, color } };
+    // the legend shows the lines, not the bands drawn first
+    if (cumulative) color.legend = { ...legendFor(), symbolOpacity: 1, symbolStrokeWidth: 2 } as ReturnType<typeof legendFor>;
+    return {
+      ...head,
+      layer: [
+        { mark: { type: 'area', opacity: 0.14, clip: true }, encoding: { x, y: { ...y, field: 'lo' }, y2: { field: 'hi' }, color } },
+        { mark: { type: 'line', strokeWidth: 1.2, clip: true }, encoding: { x, y, color } },
+      ],
     };
   };
 
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    ...titleParams('Figure 3: rewards per task class and per participant', sel.label, opts),
+    ...title,
     columns: columns.length,
     concat: [
       ...columns.map((c, i) => panel(c, i === 0, false)),
@@ -728,4 +770,217 @@ export function figure3Spec(rewards: RewardRow[], tasks: TaskRow[], opts: Figure
     spacing: { row: 10, column: 18 },
     resolve: { scale: { color: 'independent', x: 'independent', y: 'independent' } },
   } as TopLevelSpec;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Banded Figures 2 and 3 (`run --seeds N`): every seed's trace → per epoch the median over seeds as the
+// line and the 10–90 % range as a band
+// ---------------------------------------------------------------------------------------------
+
+/** Per epoch, the median and the 10 % and 90 % quantiles over seeds of one series (NaN: no seed has a value). */
+export interface Band {
+  median: Float64Array;
+  p10: Float64Array;
+  p90: Float64Array;
+}
+
+/** `traces[s][e]`: seed s's value at the e-th epoch (NaN: none that epoch) → the band over seeds
+ *  (src/stats/summary.ts quantiles, finite values only). */
+export function bandOverSeeds(traces: readonly ArrayLike<number>[], length: number): Band {
+  const band: Band = { median: new Float64Array(length), p10: new Float64Array(length), p90: new Float64Array(length) };
+  const column = new Array<number>(traces.length);
+  for (let e = 0; e < length; e++) {
+    for (let s = 0; s < traces.length; s++) column[s] = e < traces[s].length ? traces[s][e] : NaN;
+    const d = distribution(column);
+    band.median[e] = d.median;
+    band.p10[e] = d.p10;
+    band.p90[e] = d.p90;
+  }
+  return band;
+}
+
+/** Running sum of each trace (missing epochs add nothing), as Figure 3's cumulative panels draw it. */
+export function cumulativeTraces(traces: readonly ArrayLike<number>[]): Float64Array[] {
+  return traces.map((t) => {
+    const out = new Float64Array(t.length);
+    let sum = 0;
+    for (let e = 0; e < t.length; e++) {
+      if (Number.isFinite(t[e])) sum += t[e];
+      out[e] = sum;
+    }
+    return out;
+  });
+}
+
+export interface BandFigureOptions extends CommonFigureOptions {
+  /** The y-range is chosen from the epochs from this one on (default: the first); earlier values outside it are
+   *  clipped, and the subtitle says so. */
+  yFrom?: number;
+}
+
+/** Every seed's loss traces of Figure 2: per kind, its series (worker series ranked within each seed). */
+export interface Figure2Traces {
+  /** Epoch numbers, ascending; every trace has one value per epoch (NaN: none). */
+  epochs: number[];
+  series: { kind: LossKind; rank: number; traces: Float64Array[] }[];
+}
+
+/** The subtitle with the clipping note, wrapped to `width` pixels. */
+function bandSubtitle(subtitle: string | string[], clipped: boolean, yFrom: number, width: number): string | string[] {
+  const note = clipped ? `y-range from epoch ${yFrom} on (earlier values clipped)` : '';
+  const text = [[subtitle].flat().join(' '), note].filter((x) => x !== '').join('; ');
+  const lines = wrapText(text, 11, width);
+  return lines.length === 1 ? lines[0] : lines;
+}
+
+export function figure2BandSpec(input: Figure2Traces, opts: BandFigureOptions & { width?: number; height?: number } = {}): TopLevelSpec {
+  const who = 'figure2BandSpec';
+  requireRows(who, 'epoch', input.epochs);
+  const yFrom = opts.yFrom ?? input.epochs[0];
+  const keep = thinEpochs(input.epochs, opts.maxPoints);
+  const values: { epoch: number; median: number; p10: number; p90: number; series: string; id: string; kind: LossKind }[] = [];
+  let lo = Infinity;
+  let hi = -Infinity;
+  let outside = false;
+  const pending: typeof values = [];
+  for (const k of LOSS_ORDER) {
+    for (const ser of input.series.filter((x) => x.kind === k).sort((a, b) => a.rank - b.rank)) {
+      const b = bandOverSeeds(ser.traces, input.epochs.length);
+      input.epochs.forEach((epoch, e) => {
+        const [m, p10, p90] = [b.median[e], b.p10[e], b.p90[e]];
+        if (!(m > 0)) return;
+        if (epoch >= yFrom) {
+          lo = Math.min(lo, p10 > 0 ? p10 : m);
+          hi = Math.max(hi, p90);
+        }
+        if (keep.has(epoch)) pending.push({ epoch, median: m, p10: p10 > 0 ? p10 : m, p90, series: LOSS_SERIES[k].label, id: `${k}${ser.rank}`, kind: k });
+      });
+    }
+  }
+  if (pending.length === 0 || !Number.isFinite(lo)) throw new Error(`${who}: no positive finite losses to plot`);
+  const logAxis = logTicks([lo, hi]);
+  const [d0, d1] = logAxis.domain;
+  for (const v of pending) {
+    if (v.epoch < yFrom && (v.p10 < d0 || v.p90 > d1)) outside = true;
+    values.push(v);
+  }
+  const kinds = LOSS_ORDER.filter((k) => values.some((v) => v.kind === k));
+  const domain = kinds.map((k) => LOSS_SERIES[k].label);
+  const legend = { title: null, orient: 'bottom', direction: 'horizontal', columns: 2, symbolSize: 400, labelLimit: 260, columnPadding: 24 };
+  const x = { field: 'epoch', type: 'quantitative', title: 'Time step (epoch)', scale: { nice: false, zero: false } };
+  const y = {
+    type: 'quantitative',
+    title: 'Loss (MSE)',
+    scale: { type: 'log', domain: logAxis.domain, nice: false },
+    axis: { values: logAxis.values, labelExpr: logAxis.labelExpr, grid: true },
+  };
+  const BAND_OPACITY: Record<LossKind, number> = { inference: 0.07, forecast_implied: 0.09, naive: 0.1, network: 0.16 };
+  const enc = {
+    x,
+    y: { ...y, field: 'median' },
+    detail: { field: 'id' },
+    color: { field: 'series', type: 'nominal', scale: { domain, range: kinds.map((k) => LOSS_SERIES[k].color) }, legend },
+    strokeDash: { field: 'series', type: 'nominal', scale: { domain, range: kinds.map((k) => LOSS_SERIES[k].dash) }, legend },
+  };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    ...titleParams(
+      'Figure 2: losses of the inferences, forecast-implied inferences and network inference',
+      '',
+      { ...opts, subtitle: bandSubtitle(opts.subtitle ?? '', outside, yFrom, (opts.width ?? 640) + 40) },
+    ),
+    width: opts.width ?? 640,
+    height: opts.height ?? 400,
+    data: { values },
+    // bands below every line; within each, one layer per kind so that the z-order is fixed (network on top)
+    layer: [
+      ...kinds.map((k) => ({
+        transform: [{ filter: { field: 'kind', equal: k } }],
+        mark: { type: 'area', clip: true, opacity: BAND_OPACITY[k], color: LOSS_SERIES[k].color },
+        encoding: { x, y: { ...y, field: 'p10' }, y2: { field: 'p90' }, detail: { field: 'id' } },
+      })),
+      ...kinds.map((k) => ({
+        transform: [{ filter: { field: 'kind', equal: k } }],
+        mark: { type: 'line', interpolate: 'linear', clip: true, strokeWidth: LOSS_SERIES[k].width, opacity: LOSS_SERIES[k].opacity },
+        encoding: enc,
+      })),
+    ],
+  } as TopLevelSpec;
+}
+
+/** Every seed's reward traces of Figure 3 (one value per epoch of `epochs`, NaN: not rewarded that epoch). */
+export interface Figure3Traces {
+  epochs: number[];
+  /** Class totals: inference, forecast, reputer (U, V, W) and their sum, per seed. */
+  classes: Record<'inference' | 'forecast' | 'reputer' | 'total', Float64Array[]>;
+  /** Per task, the participants ranked within each seed (index 0 = rank 1), each with its per-seed traces. */
+  participants: Record<RewardTask, Float64Array[][]>;
+}
+
+export function figure3BandSpec(input: Figure3Traces, opts: BandFigureOptions & { panelWidth?: number; panelHeight?: number; rankedBy?: string } = {}): TopLevelSpec {
+  requireRows('figure3BandSpec', 'epoch', input.epochs);
+  const n = input.epochs.length;
+  const yFrom = opts.yFrom ?? input.epochs[0];
+  const keep = thinEpochs(input.epochs, opts.maxPoints);
+  const points = (label: string, traces: Float64Array[]): SeriesPoint[] => {
+    const per = bandOverSeeds(traces, n);
+    const cum = bandOverSeeds(cumulativeTraces(traces), n);
+    return input.epochs.map((epoch, e) => ({
+      series: label,
+      epoch,
+      perEpoch: per.median[e],
+      cumulative: cum.median[e],
+      perEpochLo: per.p10[e],
+      perEpochHi: per.p90[e],
+      cumulativeLo: cum.p10[e],
+      cumulativeHi: cum.p90[e],
+    }));
+  };
+  const columns: Figure3Column[] = [
+    {
+      header: 'All tasks',
+      points: CLASS_SERIES.flatMap((c) => points(c.label, input.classes[c.key])),
+      domain: CLASS_SERIES.map((c) => c.label),
+      range: CLASS_SERIES.map((c) => c.color),
+    },
+  ];
+  for (const task of TASKS) {
+    const ranks = input.participants[task];
+    if (ranks.length === 0) continue;
+    const domain = ranks.map((_, i) => `${TASK_LABEL[task].participant} #${i + 1}`);
+    columns.push({
+      header: TASK_LABEL[task].column,
+      points: ranks.flatMap((traces, i) => points(domain[i], traces)),
+      domain,
+      range: domain.map((_, i) => PARTICIPANT_COLORS[i % PARTICIPANT_COLORS.length]),
+    });
+  }
+  // A per-epoch panel's y-range: from the epochs from `yFrom` on, when earlier ones would stretch it.
+  let clipped = false;
+  const yMax = (col: Figure3Column): number | undefined => {
+    let after = 0;
+    let all = 0;
+    for (const p of col.points) {
+      const top = Number.isFinite(p.perEpochHi!) ? p.perEpochHi! : p.perEpoch;
+      if (!Number.isFinite(top)) continue;
+      all = Math.max(all, top);
+      if (p.epoch >= yFrom) after = Math.max(after, top);
+    }
+    if (!(after > 0) || all <= after * 1.05) return undefined;
+    clipped = true;
+    return after * 1.05;
+  };
+  const yMaxes = new Map(columns.map((c) => [c, yMax(c)]));
+  const ranked = opts.rankedBy ?? 'participants ranked by total reward within each seed (#1 = most rewarded)';
+  const sub = [[opts.subtitle ?? ''].flat().join(' '), ranked].filter((x) => x !== '').join('; ');
+  return figure3Grid(
+    columns,
+    input.epochs,
+    keep,
+    { w: opts.panelWidth ?? 230, h: opts.panelHeight ?? 170, yMax: (c) => yMaxes.get(c) },
+    titleParams('Figure 3: rewards per task class and per participant', '', {
+      ...opts,
+      subtitle: bandSubtitle(sub, clipped, yFrom, columns.length * ((opts.panelWidth ?? 230) + 40)),
+    }),
+  );
 }

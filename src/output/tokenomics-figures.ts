@@ -4,7 +4,7 @@
 // Figure 4 is the same for every seed.
 
 import type { TopLevelSpec } from 'vega-lite';
-import { requireRows, titleParams, type CommonFigureOptions } from './plot.js';
+import { requireRows, SERIES_COLORS as COLORS, titleParams, type CommonFigureOptions } from './plot.js';
 
 /** One band point: a setup's quantity in one month over the seeds. */
 export interface BandRow {
@@ -21,8 +21,6 @@ const QUANTITIES: Record<BandRow['quantity'], { title: string; format?: string }
   top_topic_share: { title: 'Largest topic weight ÷ Σ weights', format: '~%' },
   cabal_reward_share: { title: 'Strategic topic’s share of topic rewards', format: '~%' },
 };
-
-const COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#8c564b', '#7f7f7f', '#bcbd22'];
 
 export function topicBandsSpec(rows: BandRow[], opts: CommonFigureOptions & { seeds?: number } = {}): TopLevelSpec {
   requireRows('topicBandsSpec', 'topic band', rows);
