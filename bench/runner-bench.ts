@@ -1,9 +1,10 @@
 // Benchmark of the Monte Carlo runner (src/runner):
-//   1. a sweep of `runs` (≥ 32) runs with 2 threads against 1 thread → wall times and the speed-up;
-//   2. peak memory of a sweep of 32 runs against one of 256 runs (2 threads), each measured in a fresh
+//   1. a sweep of `runs` (≥ 32) runs with 2 threads against 1 thread, the two alternated `reps` times (each
+//      sweep starts its own pool, as a command does) → median wall times and their ratio;
+//   2. peak memory of a sweep of 32 runs against one of 128 runs (2 threads), each measured in a fresh
 //      child process: peak RSS (process.resourceUsage().maxRSS — worker threads included) and peak
 //      main-thread heap (sampled) → both, and their ratio (≈ 1 when memory stays flat).
-// Usage from code: `await benchRunner(jobModulePath, resolvedScenario)` → report lines.
+// Usage from code: `await benchRunner(jobModulePath, resolvedScenario)` → report lines and the speed-up.
 // Standalone:      node dist/bench/runner-bench.js <job module> [scenario.json]
 // (The same file is the child process of the memory measurement: `--runner-bench-child <json>`.)
 
@@ -13,13 +14,16 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runMonteCarlo, type MonteCarloOptions } from '../src/runner/run.js';
+import { closeWarmPool } from '../src/runner/pool.js';
 
 const CHILD_FLAG = '--runner-bench-child';
 
 export interface BenchRunnerOptions {
   /** Runs of the thread-scaling sweep (default 32, at least 32). */
   runs?: number;
-  /** Run counts of the memory comparison (default [32, 256]). */
+  /** Alternations of 1 and 2 threads (default 3); the medians are compared. */
+  reps?: number;
+  /** Run counts of the memory comparison (default [32, 128]). */
   memoryRuns?: [number, number];
   /** Threads of the memory sweeps (default 2). */
   memoryThreads?: number;
@@ -48,6 +52,7 @@ function sweepOptions(runJobModule: string, scenario: unknown, out: string, runs
 async function timedSweep(runJobModule: string, scenario: unknown, runs: number, threads: number): Promise<number> {
   const out = mkdtempSync(join(tmpdir(), 'allora-runner-bench-'));
   try {
+    await closeWarmPool(); // every timed sweep starts its threads, as a command does
     const t0 = performance.now();
     await runMonteCarlo(sweepOptions(runJobModule, scenario, out, runs, threads));
     return performance.now() - t0;
@@ -105,24 +110,35 @@ async function childMain(arg: string): Promise<void> {
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
-/** Runs the runner benchmark; returns the report lines. */
-export async function benchRunner(runJobModule: string, scenario: unknown, opts: BenchRunnerOptions = {}): Promise<string[]> {
-  const runCounts = (opts.runs !== undefined ? [opts.runs] : [32, 128]).map((n) => Math.max(32, n));
-  const [small, large] = opts.memoryRuns ?? [32, 256];
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+/** Runs the runner benchmark; returns the report lines and the 2-thread speed-up (median 1 thread / median 2). */
+export async function benchRunner(
+  runJobModule: string,
+  scenario: unknown,
+  opts: BenchRunnerOptions = {},
+): Promise<{ lines: string[]; speedup: number; t1: number; t2: number }> {
+  const runs = Math.max(32, opts.runs ?? 32);
+  const reps = opts.reps ?? 3;
+  const [small, large] = opts.memoryRuns ?? [32, 128];
   const memThreads = opts.memoryThreads ?? 2;
   const lines: string[] = [];
 
-  // Warm-up (module loading, JIT) so that the first timed sweep is not penalised.
+  // Warm-up (module loading, JIT of the main thread) so that the first timed sweep is not penalised.
   await timedSweep(runJobModule, scenario, 2, 2);
-  // Each sweep starts fresh worker threads, which compile the job anew (their first runs are 2–4× slower),
-  // so a longer sweep shows the steady-state ratio.
-  for (const runs of runCounts) {
-    const t1 = await timedSweep(runJobModule, scenario, runs, 1);
-    const t2 = await timedSweep(runJobModule, scenario, runs, 2);
-    lines.push(
-      `runner threads: ${runs} runs — 1 thread ${sec(t1)} (${(runs / (t1 / 1000)).toFixed(2)} runs/s), 2 threads ${sec(t2)} (${(runs / (t2 / 1000)).toFixed(2)} runs/s); speed-up ×${(t1 / t2).toFixed(2)}`,
-    );
+  const one: number[] = [];
+  const two: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    one.push(await timedSweep(runJobModule, scenario, runs, 1));
+    two.push(await timedSweep(runJobModule, scenario, runs, 2));
   }
+  const t1 = median(one);
+  const t2 = median(two);
+  const speedup = t1 / t2;
+  lines.push(
+    `runner threads: ${runs} runs, 1 and 2 threads alternated ${reps}× — 1 thread ${sec(t1)} (${(runs / (t1 / 1000)).toFixed(2)} runs/s; all ${one.map(sec).join(', ')}), ` +
+      `2 threads ${sec(t2)} (${(runs / (t2 / 1000)).toFixed(2)} runs/s; all ${two.map(sec).join(', ')}); speed-up ×${speedup.toFixed(2)} (medians)`,
+  );
   lines.push(
     `  (${process.execArgv.includes('--single-threaded-gc') ? 'with' : 'WITHOUT'} --single-threaded-gc, as the CLI runs: V8's parallel GC helper threads otherwise compete with the second worker for the 2 cores)`,
   );
@@ -136,7 +152,7 @@ export async function benchRunner(runJobModule: string, scenario: unknown, opts:
       `${large} runs peak RSS ${mb(rssB)} (main heap ${mb(b.peakHeapBytes)}, ${sec(b.elapsedMs)}); ` +
       `ratio RSS ×${(rssB / rssA).toFixed(2)}, heap ×${(b.peakHeapBytes / a.peakHeapBytes).toFixed(2)}`,
   );
-  return lines;
+  return { lines, speedup, t1, t2 };
 }
 
 // Entry points when run as a script.
@@ -146,7 +162,7 @@ if (process.argv[1] && pathToFileURL(resolve(process.argv[1])).href === import.m
     await childMain(second);
   } else if (first) {
     const scenario: unknown = second ? JSON.parse(readFileSync(second, 'utf8')) : {};
-    for (const line of await benchRunner(first, scenario)) process.stdout.write(`${line}\n`);
+    for (const line of (await benchRunner(first, scenario)).lines) process.stdout.write(`${line}\n`);
   } else {
     process.stderr.write('usage: node dist/bench/runner-bench.js <job module> [scenario.json]\n');
     process.exitCode = 2;

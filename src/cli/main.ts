@@ -1,9 +1,17 @@
 #!/usr/bin/env -S node --single-threaded-gc
 // allora-sim command-line entry point: parse, call, print; errors become exit codes through src/cli/errors.ts.
-import { buildProgram, COMMANDS } from './program.js';
-import { exitReport } from './errors.js';
+// Start-up is kept small: each command's action loads what it needs (src/cli/*.ts import only option
+// parsers and help texts), and `--version` alone does not even build the command tree.
+import { packageInfo } from '../scenario/paths.js';
 
 const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+  process.stdout.write(`${packageInfo().version}\n`);
+  process.exit(0);
+}
+
+const { buildProgram, COMMANDS } = await import('./program.js');
+const { exitReport } = await import('./errors.js');
 const command = args.find((a) => (COMMANDS as readonly string[]).includes(a));
 
 function fail(err: unknown): never {

@@ -2,6 +2,9 @@
 // or inline in the main thread (debugging / profiling). Both run `executeTask`, so the part files — and
 // hence the final CSVs — are the same bytes whatever the executor or the number of threads.
 //
+// The pool's threads are kept warm between the sweeps of one process (they have compiled the job modules
+// already); a sweep that abandons running tasks or loses a thread closes its pool.
+//
 // A worker thread that dies during a task (process.exit, an uncaught error in a callback, running out of
 // memory) fails that task only: piscina rejects it and starts a replacement thread; the other tasks go on.
 
@@ -21,6 +24,8 @@ export interface ExecutorOptions {
   inline?: boolean;
   /** The worker file (default: `defaultWorkerFile()`). */
   workerFile?: string | URL;
+  /** Inline only: wraps each job (e.g. the signals' default behaviour while it blocks the event loop). */
+  guard?: <T>(job: () => Promise<T>) => Promise<T>;
 }
 
 export interface Executor {
@@ -78,26 +83,24 @@ export function defaultThreads(): number {
   return allocatedThreads().threads;
 }
 
-export function createExecutor(opts: ExecutorOptions = {}): Executor {
-  const threads = opts.threads ?? defaultThreads();
-  if (opts.inline) {
-    let destroyed = false;
-    return {
-      threads: 1,
-      inline: true,
-      async run(task) {
-        // Let the event loop turn (signals, timers, progress) between synchronous jobs.
-        await new Promise<void>((r) => setImmediate(r));
-        if (destroyed) return { ok: false, error: 'abandoned' };
-        return executeTask(task);
-      },
-      async destroy() {
-        destroyed = true;
-      },
-    };
-  }
+interface SharedPool {
+  filename: string;
+  threads: number;
+  pool: PiscinaClass<TaskInput, TaskOutput>;
+  /** Executors using it now. */
+  users: number;
+  /** Whether it is the process's warm pool (kept between sweeps) or a private one. */
+  cached: boolean;
+  idleTimer?: NodeJS.Timeout;
+}
 
-  const filename = toModuleHref(opts.workerFile ?? defaultWorkerFile());
+/** The warm pool of this process: its threads have loaded the worker and the job modules of earlier sweeps,
+ *  so the next sweep (the next study of `attacks`, the next scenario of `figures`) starts without compiling
+ *  them again. Idle threads do not keep the process alive; an idle pool is closed after a minute. */
+let warm: SharedPool | undefined;
+const IDLE_CLOSE_MS = 60_000;
+
+function newPool(filename: string, threads: number): PiscinaClass<TaskInput, TaskOutput> {
   // Loaded on first use: a command that runs no pool does not pay for it.
   const { Piscina } = createRequire(import.meta.url)('piscina') as { Piscina: typeof PiscinaClass };
   const pool = new Piscina<TaskInput, TaskOutput>({
@@ -110,7 +113,79 @@ export function createExecutor(opts: ExecutorOptions = {}): Executor {
   // Errors not tied to a task (e.g. an uncaught error after a task finished) would otherwise crash the
   // process as an unhandled 'error' event; the thread is replaced by piscina.
   pool.on('error', () => undefined);
+  return pool;
+}
+
+function acquirePool(filename: string, threads: number): SharedPool {
+  if (warm && warm.users === 0 && (warm.filename !== filename || warm.threads !== threads)) {
+    const old = warm;
+    warm = undefined;
+    clearTimeout(old.idleTimer);
+    void old.pool.destroy();
+  }
+  if (warm && warm.users === 0) {
+    clearTimeout(warm.idleTimer);
+    warm.users++;
+    return warm;
+  }
+  // The warm pool is busy (two sweeps at once in this process): a private pool for this one.
+  const shared: SharedPool = { filename, threads, pool: newPool(filename, threads), users: 1, cached: warm === undefined };
+  if (shared.cached) warm = shared;
+  return shared;
+}
+
+async function releasePool(shared: SharedPool, abandoned: boolean): Promise<void> {
+  shared.users--;
+  if (shared.cached && !abandoned && shared.users === 0 && warm === shared) {
+    shared.idleTimer = setTimeout(() => void closeWarmPool(), IDLE_CLOSE_MS);
+    shared.idleTimer.unref();
+    return;
+  }
+  if (warm === shared) warm = undefined;
+  await shared.pool.destroy();
+}
+
+/** Closes the warm pool of this process (if idle); the next sweep starts a new one. */
+export async function closeWarmPool(): Promise<void> {
+  const w = warm;
+  if (!w || w.users > 0) return;
+  warm = undefined;
+  clearTimeout(w.idleTimer);
+  await w.pool.destroy();
+}
+
+/** Starts the warm pool now (threads load the worker while the caller prepares the sweep). */
+export function prewarmPool(threads: number, workerFile?: string | URL): void {
+  const filename = toModuleHref(workerFile ?? defaultWorkerFile());
+  if (warm && (warm.users > 0 || (warm.filename === filename && warm.threads === threads))) return;
+  const shared = acquirePool(filename, threads);
+  void releasePool(shared, false);
+}
+
+export function createExecutor(opts: ExecutorOptions = {}): Executor {
+  const threads = opts.threads ?? defaultThreads();
+  if (opts.inline) {
+    let destroyed = false;
+    return {
+      threads: 1,
+      inline: true,
+      async run(task) {
+        // Let the event loop turn (signals, timers, progress) between synchronous jobs.
+        await new Promise<void>((r) => setImmediate(r));
+        if (destroyed) return { ok: false, error: 'abandoned' };
+        return opts.guard ? opts.guard(() => executeTask(task)) : executeTask(task);
+      },
+      async destroy() {
+        destroyed = true;
+      },
+    };
+  }
+
+  const filename = toModuleHref(opts.workerFile ?? defaultWorkerFile());
+  const shared = acquirePool(filename, threads);
+  const pool = shared.pool;
   let destroying = false;
+  let deadWorker = false;
   let noThreadsSince = 0;
   let pending = 0;
   const waiting = new Set<(o: TaskOutput) => void>();
@@ -144,6 +219,7 @@ export function createExecutor(opts: ExecutorOptions = {}): Executor {
         waiting.add(settle);
         pool.run(task).then(settle, (e: unknown) => {
           const msg = e instanceof Error ? e.message : String(e);
+          if (!destroying) deadWorker = true;
           settle({ ok: false, error: destroying ? 'abandoned' : `${DEAD_WORKER_PREFIX}: ${msg}` });
         });
       });
@@ -152,8 +228,11 @@ export function createExecutor(opts: ExecutorOptions = {}): Executor {
       if (destroying) return;
       destroying = true;
       clearInterval(watchdog);
+      // Tasks still running are abandoned: their threads are terminated with the pool. An idle pool whose
+      // threads all lived stays warm for the next sweep of this process.
+      const abandoned = pending > 0;
       for (const w of [...waiting]) w({ ok: false, error: 'abandoned' });
-      await pool.destroy();
+      await releasePool(shared, abandoned || deadWorker);
     },
   };
 }

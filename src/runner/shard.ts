@@ -23,7 +23,8 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../scenario/errors.js';
-import { diffDefinitions, SweepFailedError, toolVersion, type RunSummary, type SweepDefinition } from './run.js';
+import { diffDefinitions, type SweepDefinition } from './definition.js';
+import { SweepFailedError, toolVersion, type RunSummary } from './outcome.js';
 
 /** Shard i of n, 1-based. */
 export interface ShardSpec {

@@ -11,6 +11,7 @@ import type { parseDocument as ParseDocument } from 'yaml';
 import { PROFILES, isProfileName, type MechanismParams, type ProfileName } from '../engine/params.js';
 import { InputError, printable } from './errors.js';
 import { takeSweepSection } from './sweep-section.js';
+import { agentsValidator } from './validator.js';
 import { aliasNames, closestKey, resolveKey } from './keys.js';
 import {
   SCENARIO_SPEC,
@@ -130,15 +131,8 @@ function firstLine(s: string): string {
 // ---------------------------------------------------------------------------------------------------------
 // Validation.
 
-let compiled: ValidateFunction | undefined;
-
 function validator(): ValidateFunction {
-  if (!compiled) {
-    const { Ajv } = require('ajv') as { Ajv: typeof AjvClass };
-    const ajv = new Ajv({ allErrors: true, allowUnionTypes: true, strict: true });
-    compiled = ajv.compile(agentsJsonSchema());
-  }
-  return compiled;
+  return agentsValidator(); // precompiled when current (validator.ts)
 }
 
 function fmtValue(v: unknown): string {

@@ -301,6 +301,31 @@ describe('runMonteCarlo', () => {
     expect(csvFiles(d)).toEqual(resumed);
   });
 
+  it('runs a single run in the main thread: a signal during it ends the process, and resume finishes it', async () => {
+    const d = newDir('single');
+    // One point, one replicate, a job that blocks its thread for seconds: no pool, so the signal cannot wait.
+    const child = { grid: [], scenario: { fixture: { n: 2, delayMs: 20_000 } }, out: d, seed: 42, replicates: 1, runJobModule: JOB, threads: 2, progress: 'quiet' };
+    const proc = spawn(process.execPath, [CHILD, JSON.stringify(child)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<[number | null, string | null]>((res) => proc.on('exit', (code, sig) => res([code, sig])));
+    const t0 = Date.now();
+    while (!existsSync(join(d, '.runs', 'sweep.json'))) {
+      if (Date.now() - t0 > 15_000) throw new Error('the child did not start the sweep');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await new Promise((r) => setTimeout(r, 300)); // inside the job
+    proc.kill('SIGTERM');
+    expect(await exited).toEqual([null, 'SIGTERM']);
+    expect(partCount(d)).toBe(0);
+    expect(existsSync(join(d, 'manifest.json'))).toBe(false);
+
+    const quick = { fixture: { n: 2 } };
+    const s = await runMonteCarlo(opts(d, { scenario: { fixture: { n: 2, delayMs: 20_000 } }, sweep: undefined, replicates: 1, resume: true, applyPoint: () => quick }));
+    expect(s.ran).toBe(1);
+    const fresh = newDir('single-ref');
+    await runMonteCarlo(opts(fresh, { scenario: { fixture: { n: 2, delayMs: 20_000 } }, sweep: undefined, replicates: 1, applyPoint: () => quick }));
+    expect(csvFiles(d)).toEqual(csvFiles(fresh));
+  });
+
   it('prints progress lines on a non-TTY stream', async () => {
     const chunks: string[] = [];
     const stream = { write: (s: string) => chunks.push(s), isTTY: false } as unknown as NodeJS.WritableStream;
