@@ -29,7 +29,8 @@ import { describePoint, pointAt, pointCount, type GridPoint, type GridValue, typ
 import { PartDamagedError, partFileName, readPartHeader } from './part.js';
 import { createExecutor, defaultThreads, defaultWorkerFile, jobModuleFor, toModuleHref, type Executor, type JobKind } from './pool.js';
 import { createProgress, type ProgressMode } from './progress.js';
-import { checkBaseSeed, deriveSeed } from './seeds.js';
+import { canonicalJson, checkBaseSeed, runSeedOf, type SeedRule } from './seeds.js';
+import type { ClaimJudge, PointSummary } from '../sim/sweep-summary.js';
 import { diffDefinitions, jsonClone, setPointValues, type SweepDefinition } from './definition.js';
 import { RUN_FAILED, RUN_OK, RUN_PENDING, writeManifest } from './manifest.js';
 import { openCheckpoint } from './checkpoint.js';
@@ -104,6 +105,12 @@ export interface MonteCarloOptions {
   finish?: (ctx: FinishContext) => Promise<Record<string, unknown> | void>;
   /** One shard of the sweep (`sweep --shard i/n`), or a merge of shards that never simulates (shard.ts). */
   shard?: ShardHooks;
+  /** How the points share seeds (seeds.ts): `common` (replicate r has one seed at every point) or
+   *  `independent` (seeds from the point's values; the default). Recorded in the definition. */
+  seedRule?: SeedRule;
+  /** summary.csv: the claims judged on each run, and the reference point of the paired differences
+   *  ({full key: value} of a grid point; used under the common rule only, recorded in the definition). */
+  summarize?: { claims?: ClaimJudge; reference?: Record<string, GridValue> };
 }
 
 export interface FinishContext {
@@ -113,6 +120,8 @@ export interface FinishContext {
   runsDir: string;
   /** Every run in canonical order: its seed and metrics (from its part header). */
   runs: { point: number; replicate: number; seed: number; metrics: Record<string, number> }[];
+  /** The per-point summaries summary.csv was written from (absent when summary.csv is not written). */
+  points?: PointSummary[];
 }
 
 export interface RunFailure {
@@ -188,6 +197,14 @@ function oneLine(text: string): string {
   return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }
 
+/** The index of the grid point with these values ({full key: value}), or null when none has them. */
+export function referenceIndex(sweep: Sweep, values: Readonly<Record<string, GridValue>>): number | null {
+  const want = canonicalJson(values);
+  const P = pointCount(sweep);
+  for (let p = 0; p < P; p++) if (canonicalJson(pointAt(sweep, p).values) === want) return p;
+  return null;
+}
+
 function checkInt(v: number, min: number, label: string): number {
   if (!Number.isSafeInteger(v) || v < min) throw new InputError(`${label}: must be an integer ≥ ${min} (got ${String(v)})`);
   return v;
@@ -220,6 +237,8 @@ export async function runMonteCarlo(opts: MonteCarloOptions): Promise<RunSummary
   const applyPoint = opts.applyPoint ?? setPointValues;
   const tables = opts.tables ? [...opts.tables] : undefined;
   const fixedSeed = opts.runSeed;
+  const seedRule: SeedRule = opts.seedRule ?? 'independent';
+  const reference = opts.summarize?.reference;
 
   const workerFile = opts.inline ? undefined : (opts.workerFile ?? defaultWorkerFile());
   const jobHref = toModuleHref(
@@ -241,8 +260,10 @@ export async function runMonteCarlo(opts: MonteCarloOptions): Promise<RunSummary
     scenario: opts.scenario ?? null,
     tables: tables ?? null,
     ...(fixedSeed !== undefined ? { runSeed: fixedSeed } : {}),
+    ...(sweep.axes.length > 0 ? { seedRule } : {}),
+    ...(reference ? { reference } : {}),
   });
-  const seedAt = (p: number, r: number): number => fixedSeed ?? deriveSeed(base, pointAt(sweep, p).values, r);
+  const seedAt = (p: number, r: number): number => fixedSeed ?? runSeedOf(seedRule, base, pointAt(sweep, p).values, r);
   const seedOf = (id: number): number => seedAt(Math.floor(id / R), id % R);
 
   // Checkpoint directory (checkpoint.ts): resume state, or a fresh .runs/.
@@ -426,6 +447,7 @@ export async function runMonteCarlo(opts: MonteCarloOptions): Promise<RunSummary
     }
 
     let staged: StagedFile[];
+    let points: PointSummary[] | undefined;
     try {
       staged = await assembleOutputs({
         out,
@@ -436,6 +458,8 @@ export async function runMonteCarlo(opts: MonteCarloOptions): Promise<RunSummary
         summary: opts.summary ?? true,
         expectedSeed: seedAt,
         shouldStop: () => stopped,
+        summarize: { claims: opts.summarize?.claims, reference: seedRule === 'common' && reference ? referenceIndex(sweep, reference) : null },
+        onSummary: (p) => (points = p),
       });
     } catch (e) {
       if (e instanceof AssemblyStopped) {
@@ -467,7 +491,7 @@ export async function runMonteCarlo(opts: MonteCarloOptions): Promise<RunSummary
           const h = readPartHeader(join(runsDir, partFileName(Math.floor(id / R), id % R)));
           runs.push({ point: h.point, replicate: h.replicate, seed: h.seed, metrics: Object.fromEntries(Object.entries(h.metrics).map(([k, v]) => [k, Number(v)])) });
         }
-        extra = (await opts.finish({ dir: finishDir, out, runsDir, runs })) ?? undefined;
+        extra = (await opts.finish({ dir: finishDir, out, runsDir, runs, ...(points ? { points } : {}) })) ?? undefined;
         if (interrupted) {
           throw new SweepInterruptedError(
             `interrupted by ${interrupted} while writing the outputs: all ${total} runs are kept in ${runsDir}; to continue, ${resumeHint}`,
