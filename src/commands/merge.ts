@@ -211,6 +211,7 @@ export async function mergeShards(o: MergeOptions): Promise<MergeSummary> {
     replicates: def.replicates,
     sweep: sweepDef,
     seedRule,
+    axisColumns: true,
     summarize: { claims: claimJudgeFor(kind, def.scenario), ...(reference ? { reference } : {}) },
     applyPoint: (s: unknown, _p: GridPoint) => s, // never simulates: no point scenario is needed
     runJobModule: o.runJobModule,

@@ -231,6 +231,7 @@ export async function runSweepCommand(file: string, o: SweepCommandOptions): Pro
       failFast: o.failFast,
       shard,
       seedRule,
+      axisColumns: true,
       summarize: { claims: claimJudgeFor(kind, base.scenario), ...(reference ? { reference } : {}) },
       finish: async (ctx) => {
         points = ctx.points;

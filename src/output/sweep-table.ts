@@ -63,7 +63,8 @@ export function formatSweepTable(points: readonly PointSummary[], o: SweepTableO
   const lines: string[] = [];
   if (o.title) lines.push(o.title);
   if (shown.length > 0 || diffMetric) {
-    lines.push(`median [95 % interval of the mean] over seeds${diffMetric ? `; Δ: mean paired difference to the reference point [95 % interval]` : ''}`);
+    lines.push('median over seeds [95 % interval of the mean]');
+    if (diffMetric) lines.push('Δ: this point − the reference, paired seed by seed: mean [95 % interval]');
     const head = [...o.axes, ...shown, ...(diffMetric ? [`Δ ${diffMetric}`] : [])];
     const body = points.map((p) => [
       ...o.axes.map((a) => valueText(p.values[a])),

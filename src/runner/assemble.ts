@@ -2,8 +2,8 @@
 // already formatted every row as final CSV text (part.ts), so a table is its header line followed by a
 // byte copy of each run's section, in large chunks — no per-row work here, and memory stays flat whatever
 // the number of runs:
-//   <out>/<table name>   one per table name any run produced: [point, replicate, the axis values (columns
-//                        named as typed in --grid),] then the table's columns (the union over runs, in order
+//   <out>/<table name>   one per table name any run produced: [point, replicate, (with axisColumns) the
+//                        axis values (columns named as typed in --grid),] then the table's columns (the union over runs, in order
 //                        of first appearance; a run lacking a column leaves its cells empty), rows of run
 //                        (0,0), (0,1), …, (1,0), …
 //   <out>/summary.csv    one row per grid point: [point,] the axis values (columns named as typed in
@@ -57,6 +57,8 @@ export interface AssembleOptions {
   summarize?: SummarizeOptions;
   /** Receives the per-point summaries summary.csv was written from. */
   onSummary?: (points: PointSummary[]) => void;
+  /** With the index columns: also one column per swept parameter after them in every table (`sweep`). */
+  axisColumns?: boolean;
 }
 
 export interface StagedFile {
@@ -194,19 +196,18 @@ export function summaryTable(points: readonly PointSummary[], sweep: Sweep, inde
 }
 
 /**
- * Copies a section whose rows start with the index cells `prefix` (`p,r,`), inserting the axis cells after
- * them in every row. Row ends are the newlines outside quoted fields (RFC 4180: a quote toggles the quoted
- * state, a doubled quote toggles it twice); the bytes are otherwise copied as they are, in chunks.
+ * A byte stream transform that inserts `insert` after the first `prefixLen` bytes of every row (the index
+ * cells `p,r,` the worker wrote). Row ends are the newlines outside quoted fields (RFC 4180: a quote toggles
+ * the quoted state, a doubled quote toggles it twice); everything else is copied as it is. Feed chunks of
+ * any size with `push`, then `end`; `sink` receives buffered output (the same buffer, reused).
  */
-function insertAxisCells(path: string, part: OpenPart, t: PartTableInfo, out: StagedOutput, buf: Buffer, prefix: string, axisCells: string[]): void {
-  const prefixLen = Buffer.byteLength(prefix, 'utf8');
-  const insert = Buffer.from(`${axisCells.map(csvField).join(',')},`, 'utf8');
-  const obuf = Buffer.allocUnsafe(CHUNK);
+export function axisInserter(prefixLen: number, insert: Buffer, sink: (buf: Buffer, n: number) => void, bufferSize = CHUNK): { push: (chunk: Buffer, n: number) => void; end: () => void } {
+  const obuf = Buffer.allocUnsafe(bufferSize);
   let olen = 0;
   const put = (src: Buffer, from: number, to: number): void => {
     while (from < to) {
       if (olen === obuf.length) {
-        out.write(obuf, olen);
+        sink(obuf, olen);
         olen = 0;
       }
       const k = Math.min(to - from, obuf.length - olen);
@@ -217,7 +218,7 @@ function insertAxisCells(path: string, part: OpenPart, t: PartTableInfo, out: St
   };
   let pending = prefixLen; // prefix bytes of the current row still to copy before the insert
   let inQuotes = false;
-  readSection(path, part, t, buf, (chunk, n) => {
+  const push = (chunk: Buffer, n: number): void => {
     const view = chunk.subarray(0, n);
     let pos = 0;
     while (pos < n) {
@@ -231,9 +232,9 @@ function insertAxisCells(path: string, part: OpenPart, t: PartTableInfo, out: St
       }
       const q = view.indexOf(0x22, pos);
       if (inQuotes) {
-        const end = q < 0 ? n : q + 1;
-        put(view, pos, end);
-        pos = end;
+        const stop = q < 0 ? n : q + 1;
+        put(view, pos, stop);
+        pos = stop;
         if (q >= 0) inQuotes = false;
         continue;
       }
@@ -251,8 +252,21 @@ function insertAxisCells(path: string, part: OpenPart, t: PartTableInfo, out: St
         pos = n;
       }
     }
-  });
-  if (olen > 0) out.write(obuf, olen);
+  };
+  const end = (): void => {
+    if (olen > 0) sink(obuf, olen);
+    olen = 0;
+  };
+  return { push, end };
+}
+
+/** Copies a section whose rows start with the index cells `prefix` (`p,r,`), inserting the axis cells after
+ *  them in every row (`axisInserter`). */
+function insertAxisCells(path: string, part: OpenPart, t: PartTableInfo, out: StagedOutput, buf: Buffer, prefix: string, axisCells: string[]): void {
+  const insert = Buffer.from(`${axisCells.map(csvField).join(',')},`, 'utf8');
+  const x = axisInserter(Buffer.byteLength(prefix, 'utf8'), insert, (b, n) => out.write(b, n));
+  readSection(path, part, t, buf, x.push);
+  x.end();
 }
 
 /** Writes every final file under a temporary name; returns them for `commitStaged` / `discardStaged`. */
@@ -316,13 +330,14 @@ export async function assembleOutputs(o: AssembleOptions): Promise<StagedFile[]>
     }
   }
 
-  if (o.indexColumns) {
+  const withAxes = o.indexColumns && (o.axisColumns ?? false);
+  if (withAxes) {
     for (const [name, t] of tables) {
       const clash = o.sweep.axes.find((a) => t.columns.includes(a.name));
       if (clash) throw new Error(`table ${name} has a column named '${clash.name}', which clashes with the swept parameter's column`);
     }
   }
-  const axisNames = o.indexColumns ? o.sweep.axes.map((a) => a.name) : [];
+  const axisNames = withAxes ? o.sweep.axes.map((a) => a.name) : [];
 
   // Pass 2: header lines, then each run's sections copied in canonical order.
   const writers = new Map<string, StagedOutput>();
@@ -347,6 +362,7 @@ export async function assembleOutputs(o: AssembleOptions): Promise<StagedFile[]>
 
     for (let p = 0; p < P; p++) {
       const axisCells = o.sweep.axes.map((a) => cellText(pointAt(o.sweep, p).values[a.key]));
+      const tableAxisCells = withAxes ? axisCells : [];
       for (let r = 0; r < R; r++) {
         // Let signals and timers through between parts.
         await new Promise<void>((res) => setImmediate(res));
@@ -373,9 +389,9 @@ export async function assembleOutputs(o: AssembleOptions): Promise<StagedFile[]>
             const w = writers.get(t.name)!;
             const same =
               h.index === o.indexColumns && t.columns.length === layout.columns.length && t.columns.every((c, j) => layout.columns[j] === c);
-            if (same && axisCells.length > 0 && o.indexColumns) insertAxisCells(path, part, t, w, buf, `${p},${r},`, axisCells);
+            if (same && tableAxisCells.length > 0) insertAxisCells(path, part, t, w, buf, `${p},${r},`, tableAxisCells);
             else if (same) copySection(path, part, t, w, buf);
-            else remapSection(path, part, t, layout, o.indexColumns ? [String(p), String(r), ...axisCells] : null, w);
+            else remapSection(path, part, t, layout, o.indexColumns ? [String(p), String(r), ...tableAxisCells] : null, w);
           }
         } finally {
           closeSync(part.fd);

@@ -111,6 +111,8 @@ export interface MonteCarloOptions {
   /** summary.csv: the claims judged on each run, and the reference point of the paired differences
    *  ({full key: value} of a grid point; used under the common rule only, recorded in the definition). */
   summarize?: { claims?: ClaimJudge; reference?: Record<string, GridValue> };
+  /** With the index columns, one column per swept parameter after them in every table (`sweep`). */
+  axisColumns?: boolean;
 }
 
 export interface FinishContext {
@@ -460,6 +462,7 @@ export async function runMonteCarlo(opts: MonteCarloOptions): Promise<RunSummary
         shouldStop: () => stopped,
         summarize: { claims: opts.summarize?.claims, reference: seedRule === 'common' && reference ? referenceIndex(sweep, reference) : null },
         onSummary: (p) => (points = p),
+        axisColumns: opts.axisColumns,
       });
     } catch (e) {
       if (e instanceof AssemblyStopped) {

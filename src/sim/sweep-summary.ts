@@ -54,7 +54,10 @@ export type ClaimJudge = (metrics: Readonly<Record<string, number>>) => { id: st
  *  its `claim:` (a run passes its per-seed test, src/sim/attack-verdicts.ts). */
 export function agentsClaimJudge(claim?: ClaimConfig): ClaimJudge {
   return (m) => [
-    ...judgeClaims(m as Record<string, number>).map((c) => ({ id: c.id, holds: c.holds })),
+    // A paper claim about metrics the run does not have is not judged.
+    ...judgeClaims(m as Record<string, number>)
+      .filter((c) => Object.keys(c.numbers).some((k) => k in m))
+      .map((c) => ({ id: c.id, holds: c.holds })),
     ...(claim && claim.id !== '' ? [{ id: claim.id, holds: seedPasses(claim, m as Record<string, number>) }] : []),
   ];
 }
