@@ -11,7 +11,10 @@ import { runMonteCarlo } from '../../src/runner/run.js';
 import { deriveSeed, runSeedOf } from '../../src/runner/seeds.js';
 import { diffDefinitions, type SweepDefinition } from '../../src/runner/definition.js';
 import { axisInserter } from '../../src/runner/assemble.js';
-import { csvFiles, opts, rejection, tempRoot } from '../helpers/runner-fixture.js';
+import { shardHooks } from '../../src/runner/shard.js';
+import { mergeShards } from '../../src/commands/merge.js';
+import { sweepManifestFields } from '../../src/commands/sweep.js';
+import { JOB, csvFiles, opts, rejection, tempRoot } from '../helpers/runner-fixture.js';
 
 const newDir = tempRoot('allora-seedrule-');
 const rows = (text: string) => parse(text, { columns: false, relax_column_count: false }) as string[][];
@@ -65,6 +68,33 @@ describe('seed rules', () => {
     // Without a grid both rules give the same seeds.
     const single: SweepDefinition = { ...def, mode: 'single', axes: [], points: 1 };
     expect(diffDefinitions(single, { ...single, seedRule: 'common' })).toEqual([]);
+  });
+});
+
+describe('shards of a common-rule sweep', () => {
+  it('merge gives the one-machine files (seeds, paired differences to the recorded reference) byte for byte', async () => {
+    const reference = { 'fixture.mu': 10, 'fixture.sigma': 1.5 };
+    const one = newDir('one');
+    const o = opts(one, { seedRule: 'common', axisColumns: true, summarize: { reference } });
+    await runMonteCarlo({ ...o, finish: async () => sweepManifestFields('agents', o.scenario, o.sweep!, 'common') });
+    const shared = newDir('shards');
+    for (const index of [1, 2, 3]) {
+      await runMonteCarlo(opts(shared, { seedRule: 'common', summarize: { reference }, threads: 1, shard: shardHooks({ index, count: 3 }, 18, 3, {}) }));
+    }
+    // A shard with the other rule does not join.
+    const e = await rejection(runMonteCarlo(opts(shared, { seedRule: 'independent', threads: 1, shard: shardHooks({ index: 1, count: 3 }, 18, 3, {}) })));
+    expect(e.message).toMatch(/seed rule: common in the checkpoint, independent \(--independent\) now/);
+    await mergeShards({ dirs: [shared], runJobModule: JOB, handleSignals: false });
+    const a = csvFiles(one);
+    const b = csvFiles(shared);
+    expect(Object.keys(b)).toEqual(Object.keys(a));
+    for (const f of Object.keys(a)) expect(b[f], f).toBe(a[f]);
+    const summary = rows(a['summary.csv']);
+    const col = summary[0].indexOf('mean_loss_diff_mean');
+    expect(col).toBeGreaterThan(0);
+    expect(summary[1 + 4][col]).toBe('0'); // point 4 = (10, 1.5), the reference
+    const manifest = JSON.parse(readFileSync(join(shared, 'manifest.json'), 'utf8'));
+    expect(manifest.seed_rule).toBe('common');
   });
 });
 
