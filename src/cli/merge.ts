@@ -13,6 +13,7 @@ export function registerMerge(program: Command): void {
     )
     .argument('<dir...>', 'output directory of the shards (one shared, or one per shard)')
     .option('-o, --output <dir>', 'where the outputs go (default: DIR when there is one; required with several)')
+    .option('--no-figures', 'skip sweep.svg/.png and sweep-heatmap.svg/.png')
     .option('--quiet', 'no informational lines')
     .addHelpText(
       'after',
@@ -20,11 +21,12 @@ export function registerMerge(program: Command): void {
         'Exit codes: 0 merged; 1 runs missing (the shard indices to resubmit are named); 2 bad input (no checkpoint,\n' +
         'different sweep definitions, mixed allora-sim or Node versions).',
     )
-    .action(async (dirs: string[], o: { output?: string; quiet?: boolean }) => {
+    .action(async (dirs: string[], o: { output?: string; quiet?: boolean; figures?: boolean }) => {
       const { mergeShards } = await import('../commands/merge.js');
       const res = await mergeShards({
         dirs,
         out: o.output,
+        figures: o.figures,
         log: o.quiet ? () => undefined : (s: string) => void process.stderr.write(`${s}\n`),
       });
       const shards = res.shards === undefined ? `${res.stamps} shard stamp(s)` : `${res.shards} shard(s)`;

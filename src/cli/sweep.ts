@@ -13,23 +13,34 @@ export function registerSweep(program: Command): void {
     .command('sweep')
     .summary('run a scenario over a grid of parameters × seeds, on all cores, resumable')
     .description(
-      'Run a scenario over a grid of parameter values × seeds on all cores. Writes <table>.csv with point and\n' +
-        'replicate columns, summary.csv (per point: mean, std, median, p10, p90 of every headline metric over\n' +
-        'replicates), metrics.csv (one row per run) and manifest.json. Interrupted sweeps keep finished runs;\n' +
-        '--resume continues them.',
+      'Run a scenario over a grid of parameter values × seeds on all cores. Writes <table>.csv with point,\n' +
+        'replicate and swept-parameter columns, summary.csv (per point and metric: n, mean, std, standard error,\n' +
+        '95 % Student-t interval of the mean, median, p10, p90; the share of seeds in which each claim holds;\n' +
+        'the paired difference to a reference point), metrics.csv (one row per run) and manifest.json, and\n' +
+        'prints a summary table. Interrupted sweeps keep finished runs; --resume continues them.\n\n' +
+        'Seeds: by default every point uses the same seeds (common random numbers): replicate r has the seed of\n' +
+        "replicate r of `run --seeds N`, so differences between points are the mechanism's and the point equal\n" +
+        "to the scenario's own values reproduces `run` exactly. --independent draws seeds from each point's\n" +
+        'values instead (no paired differences then).',
     )
     .argument('<scenario>', 'scenario file (.yaml, .yml, .json; agents or tokenomics); a sweep: section may hold the grid')
     .option('--grid <key=values>', 'values of one key: a list v1,v2,… or a range start:stop:step (repeatable; full grid)', collect, [])
     .option('--zip', 'pair the --grid lists element by element instead of taking their Cartesian product')
     .option('--seeds <N>', "replicates per grid point (default: the sweep: section's, else the scenario's runs)", positiveInt('--seeds'))
-    .option('--seed <S>', 'base seed; every run\'s seed is derived from (base seed, point values, replicate)')
+    .option('--seed <S>', "base seed; every run's seed is derived from (base seed, replicate) — and the point's values with --independent")
+    .option('--independent', "seeds from each point's values (every point draws its own population) instead of the same seeds at every point; summary.csv then has no paired differences")
+    .option(
+      '--reference <key=value,…>',
+      "the point the paired differences in summary.csv are taken to (this point − reference, seed by seed, with a paired 95 % interval): a value for every swept key; default the point equal to the scenario's own values (none: no differences); not with --independent",
+    )
     .option('-o, --output <dir>', 'output directory (default: output/<scenario name>-sweep/)')
     .option('--profile <name>', 'mechanism profile: reference or whitepaper')
     .option('--set <key=value>', 'fixed override applied to every point (repeatable)', collect, [])
     .option('--epochs <N>', 'number of epochs (a warm-up ≥ N becomes ⌊N/10⌋)', positiveInt('--epochs'))
     .option(...TABLES_OPTION)
     .option('--threads <N>', 'worker threads (default: SLURM_CPUS_PER_TASK, else the cgroup CPU quota, else the cores available; more are clamped to them)', positiveInt('--threads'))
-    .option('--quiet', 'no progress output')
+    .option('--no-figures', 'skip sweep.svg/.png and sweep-heatmap.svg/.png')
+    .option('--quiet', 'no progress output and no summary table')
     .option('--resume', 'continue an interrupted sweep in the same output directory')
     .option('--shard <i/n>', 'run shard i of n (1-based; auto/n: index from SLURM_ARRAY_TASK_ID, AWS_BATCH_JOB_ARRAY_INDEX or JOB_COMPLETION_INDEX, 0-based), always resumable, no outputs: assemble them with merge', checkShard)
     .option(...FORCE_OPTION)
@@ -61,6 +72,9 @@ export function registerSweep(program: Command): void {
         force: o.force,
         failFast: o.failFast,
         shard: o.shard,
+        independent: o.independent,
+        reference: o.reference,
+        figures: o.figures,
         note,
       });
       if (o.shard !== undefined) {
@@ -71,6 +85,7 @@ export function registerSweep(program: Command): void {
         `sweep: ${res.points} point(s) × ${res.replicates} replicate(s) = ${res.total} runs (${res.ran} run now, ${res.skipped} resumed) → ${res.out}\n` +
           `  ${res.outputs.join(', ')}\n`,
       );
+      if (!o.quiet && res.table && res.table.length > 0) process.stdout.write(`\n${res.table.join('\n')}\n`);
     });
 }
 
@@ -90,4 +105,7 @@ interface SweepFlags {
   shard?: string;
   force?: boolean;
   failFast?: boolean;
+  independent?: boolean;
+  reference?: string;
+  figures?: boolean;
 }

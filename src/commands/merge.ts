@@ -15,7 +15,8 @@ import { join, resolve } from 'node:path';
 import { InputError } from '../scenario/errors.js';
 import type { GridPoint } from '../runner/grid.js';
 import { runMonteCarlo, type RunSummary } from '../runner/run.js';
-import { sweepManifestFields } from './sweep.js';
+import { claimJudgeFor, drawSweepPictures, scenarioReference, sweepManifestFields } from './sweep.js';
+import { seedRuleOf } from '../runner/definition.js';
 import type { ProgressMode } from '../runner/progress.js';
 import {
   checkCheckpoint,
@@ -40,6 +41,8 @@ export interface MergeOptions {
   runJobModule?: string | URL;
   /** Handle SIGINT / SIGTERM while assembling (default true). */
   handleSignals?: boolean;
+  /** Draw sweep.svg/.png (default true). */
+  figures?: boolean;
 }
 
 export interface MergeSummary extends RunSummary {
@@ -199,12 +202,19 @@ export async function mergeShards(o: MergeOptions): Promise<MergeSummary> {
     },
   };
   const kind = (def.scenario as { kind?: unknown } | null)?.kind === 'tokenomics' ? 'tokenomics' : 'agents';
+  // The shards' seed rule and reference point (a checkpoint without a reference: the scenario's own values).
+  const seedRule = seedRuleOf(def);
+  const sweepDef = { mode: def.mode, axes: def.axes.map((a) => ({ name: a.name, key: a.key, values: a.values })) };
+  const reference = def.reference ?? (seedRule === 'common' ? scenarioReference(def.scenario, sweepDef) : undefined);
   const summary = await runMonteCarlo({
     scenario: def.scenario,
     out,
     seed: def.seed,
     replicates: def.replicates,
-    sweep: { mode: def.mode, axes: def.axes.map((a) => ({ name: a.name, key: a.key, values: a.values })) },
+    sweep: sweepDef,
+    seedRule,
+    axisColumns: true,
+    summarize: { claims: claimJudgeFor(kind, def.scenario), ...(reference ? { reference } : {}) },
     applyPoint: (s: unknown, _p: GridPoint) => s, // never simulates: no point scenario is needed
     runJobModule: o.runJobModule,
     kind,
@@ -215,7 +225,12 @@ export async function mergeShards(o: MergeOptions): Promise<MergeSummary> {
     keepParts: true,
     shard: hooks,
     resumeHint: 'run the same merge again',
-    finish: async () => sweepManifestFields(kind, def.scenario, def),
+    finish: async (ctx) => {
+      if (ctx.points && o.figures !== false) {
+        await drawSweepPictures(ctx.dir, { scenario: def.scenario, sweep: sweepDef, points: ctx.points, replicates: def.replicates, baseSeed: def.seed, seedRule });
+      }
+      return sweepManifestFields(kind, def.scenario, def, seedRule);
+    },
   });
   return { ...summary, shards: count, stamps: stampList.length };
 }

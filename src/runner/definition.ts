@@ -3,7 +3,7 @@
 
 import { InputError } from '../scenario/errors.js';
 import type { GridPoint, GridValue, Sweep } from './grid.js';
-import { canonicalJson } from './seeds.js';
+import { canonicalJson, type SeedRule } from './seeds.js';
 
 /** The part of the sweep that must match for a resume. */
 export interface SweepDefinition {
@@ -17,6 +17,18 @@ export interface SweepDefinition {
   tables?: string[] | null;
   /** The run seed given instead of the derived one (`--run-seed`). */
   runSeed?: number;
+  /** How the points share seeds (seeds.ts); recorded for sweeps with a grid (a single point's seeds are the
+   *  same under both rules). Absent in a sweep with a grid: `independent`, the only rule before it was
+   *  recorded. */
+  seedRule?: SeedRule;
+  /** The reference point of summary.csv's paired differences given with `sweep --reference` ({full key:
+   *  value}). Not part of the identity: it changes no run, so a resume may change it; `merge` reads it. */
+  reference?: Record<string, GridValue>;
+}
+
+/** The seed rule of a definition (absent: `independent`, see SweepDefinition.seedRule). */
+export function seedRuleOf(d: Pick<SweepDefinition, 'seedRule' | 'axes'>): SeedRule {
+  return d.seedRule ?? ((d.axes ?? []).length > 0 ? 'independent' : 'common');
 }
 
 function isPlainObject(x: unknown): x is Record<string, unknown> {
@@ -74,6 +86,10 @@ export function diffDefinitions(saved: SweepDefinition, cur: SweepDefinition): s
   if (saved.runSeed !== cur.runSeed) d.push(`run seed: ${saved.runSeed ?? '(derived)'} in the checkpoint, ${cur.runSeed ?? '(derived)'} now`);
   if (saved.replicates !== cur.replicates) d.push(`replicates: ${saved.replicates} in the checkpoint, ${cur.replicates} now`);
   if (saved.mode !== cur.mode) d.push(`sweep mode: ${saved.mode} in the checkpoint, ${cur.mode} now`);
+  if ((cur.axes ?? []).length > 0 && seedRuleOf(saved) !== seedRuleOf(cur)) {
+    const how = (r: SeedRule) => (r === 'independent' ? 'independent (--independent)' : 'common');
+    d.push(`seed rule: ${how(seedRuleOf(saved))} in the checkpoint, ${how(seedRuleOf(cur))} now`);
+  }
   const tablesText = (t: string[] | null | undefined) => (t ? `[${t.join(', ')}]` : 'all');
   if (tablesText(saved.tables) !== tablesText(cur.tables)) d.push(`tables: ${tablesText(saved.tables)} in the checkpoint, ${tablesText(cur.tables)} now`);
   const sa = saved.axes ?? [];

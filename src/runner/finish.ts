@@ -9,7 +9,8 @@ import { assembleOutputs, AssemblyStopped, commitStaged, discardStaged, type Sta
 import { RUN_PENDING, writeManifest, type ManifestInput } from './manifest.js';
 import { PartDamagedError, partFileName, readPartHeader } from './part.js';
 import { sweepFailed, sweepInterrupted, type RunSummary } from './outcome.js';
-import type { FinishContext, Plan } from './plan.js';
+import { referenceIndex, type FinishContext, type Plan } from './plan.js';
+import type { PointSummary } from '../sim/sweep-summary.js';
 import type { RunState } from './schedule.js';
 
 export interface Ending {
@@ -53,6 +54,7 @@ export async function failedEnding(plan: Plan, e: Ending): Promise<Error | undef
 export async function successfulEnding(plan: Plan, e: Ending): Promise<string[]> {
   const { out, runsDir, total, R, resumeHint, opts } = plan;
   let staged: StagedFile[];
+  let points: PointSummary[] | undefined;
   try {
     staged = await assembleOutputs({
       out,
@@ -63,6 +65,9 @@ export async function successfulEnding(plan: Plan, e: Ending): Promise<string[]>
       summary: opts.summary ?? true,
       expectedSeed: plan.seedAt,
       shouldStop: () => e.state.stopped,
+      summarize: { claims: opts.summarize?.claims, reference: plan.seedRule === 'common' && plan.reference ? referenceIndex(plan.sweep, plan.reference) : null },
+      onSummary: (p) => (points = p),
+      axisColumns: opts.axisColumns,
     });
   } catch (err) {
     if (err instanceof AssemblyStopped) {
@@ -88,7 +93,7 @@ export async function successfulEnding(plan: Plan, e: Ending): Promise<string[]>
     if (opts.finish) {
       rmSync(finishDir, { recursive: true, force: true });
       mkdirSync(finishDir);
-      extra = (await opts.finish({ dir: finishDir, out, runsDir, runs: finishedRuns(plan) })) ?? undefined;
+      extra = (await opts.finish({ dir: finishDir, out, runsDir, runs: finishedRuns(plan), ...(points ? { points } : {}) })) ?? undefined;
       const sig = e.interrupted();
       if (sig) {
         throw sweepInterrupted(

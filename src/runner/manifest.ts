@@ -4,8 +4,8 @@
 import { AtomicFileWriter } from '../io/files.js';
 import { packageInfo } from '../scenario/paths.js';
 import type { StagedFile } from './assemble.js';
-import type { SweepDefinition } from './definition.js';
-import { SEED_RULE } from './seeds.js';
+import { seedRuleOf, type SweepDefinition } from './definition.js';
+import { SEED_RULE, seedRuleText } from './seeds.js';
 
 /** Per-run status codes (a Uint8Array of them, indexed by run id). */
 export const RUN_PENDING = 0;
@@ -53,7 +53,7 @@ export async function writeManifest(m: ManifestInput): Promise<StagedFile> {
     started: m.started.toISOString(),
     finished: new Date().toISOString(),
     sweep: m.definition,
-    seedRule: SEED_RULE,
+    seedRule: m.definition.axes.length > 0 ? seedRuleText(seedRuleOf(m.definition)) : SEED_RULE,
     runOrder: 'point-major: run id = point * replicates + replicate',
     indexColumns: m.indexColumns,
     threads: m.threads,

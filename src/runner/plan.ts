@@ -6,10 +6,11 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../scenario/errors.js';
-import { pointAt, pointCount, type GridPoint, type Sweep } from './grid.js';
+import { pointAt, pointCount, type GridPoint, type GridValue, type Sweep } from './grid.js';
 import { defaultThreads, defaultWorkerFile, jobModuleFor, toModuleHref, type JobKind } from './pool.js';
 import type { ProgressMode } from './progress.js';
-import { checkBaseSeed, deriveSeed } from './seeds.js';
+import { canonicalJson, checkBaseSeed, runSeedOf, type SeedRule } from './seeds.js';
+import type { ClaimJudge, PointSummary } from '../sim/sweep-summary.js';
 import { jsonClone, setPointValues, type SweepDefinition } from './definition.js';
 import type { ShardHooks } from './shard.js';
 
@@ -81,6 +82,14 @@ export interface MonteCarloOptions {
   finish?: (ctx: FinishContext) => Promise<Record<string, unknown> | void>;
   /** One shard of the sweep (`sweep --shard i/n`), or a merge of shards that never simulates (shard.ts). */
   shard?: ShardHooks;
+  /** How the points share seeds (seeds.ts): `common` (replicate r has one seed at every point) or
+   *  `independent` (seeds from the point's values; the default). Recorded in the definition. */
+  seedRule?: SeedRule;
+  /** summary.csv: the claims judged on each run, and the reference point of the paired differences
+   *  ({full key: value} of a grid point; used under the common rule only, recorded in the definition). */
+  summarize?: { claims?: ClaimJudge; reference?: Record<string, GridValue> };
+  /** With the index columns, one column per swept parameter after them in every table (`sweep`). */
+  axisColumns?: boolean;
 }
 
 export interface FinishContext {
@@ -90,6 +99,8 @@ export interface FinishContext {
   runsDir: string;
   /** Every run in canonical order: its seed and metrics (from its part header). */
   runs: { point: number; replicate: number; seed: number; metrics: Record<string, number> }[];
+  /** The per-point summaries summary.csv was written from (absent when summary.csv is not written). */
+  points?: PointSummary[];
 }
 
 /** A sweep's options checked and resolved. Run id = point · R + replicate. */
@@ -118,6 +129,18 @@ export interface Plan {
   seedAt: (p: number, r: number) => number;
   /** The run seed of run id. */
   seedOf: (id: number) => number;
+  /** How the points share seeds. */
+  seedRule: SeedRule;
+  /** The reference point's values (paired differences), when given. */
+  reference: Record<string, GridValue> | undefined;
+}
+
+/** The index of the grid point with these values ({full key: value}), or null when none has them. */
+export function referenceIndex(sweep: Sweep, values: Readonly<Record<string, GridValue>>): number | null {
+  const want = canonicalJson(values);
+  const P = pointCount(sweep);
+  for (let p = 0; p < P; p++) if (canonicalJson(pointAt(sweep, p).values) === want) return p;
+  return null;
 }
 
 function checkInt(v: number, min: number, label: string): number {
@@ -145,6 +168,8 @@ export function makePlan(opts: MonteCarloOptions): Plan {
   const applyPoint = opts.applyPoint ?? setPointValues;
   const tables = opts.tables ? [...opts.tables] : undefined;
   const fixedSeed = opts.runSeed;
+  const seedRule: SeedRule = opts.seedRule ?? 'independent';
+  const reference = opts.summarize?.reference;
 
   const workerFile = opts.inline ? undefined : (opts.workerFile ?? defaultWorkerFile());
   const jobHref = toModuleHref(
@@ -165,8 +190,10 @@ export function makePlan(opts: MonteCarloOptions): Plan {
     scenario: opts.scenario ?? null,
     tables: tables ?? null,
     ...(fixedSeed !== undefined ? { runSeed: fixedSeed } : {}),
+    ...(sweep.axes.length > 0 ? { seedRule } : {}),
+    ...(reference ? { reference } : {}),
   });
-  const seedAt = (p: number, r: number): number => fixedSeed ?? deriveSeed(base, pointAt(sweep, p).values, r);
+  const seedAt = (p: number, r: number): number => fixedSeed ?? runSeedOf(seedRule, base, pointAt(sweep, p).values, r);
   const seedOf = (id: number): number => seedAt(Math.floor(id / R), id % R);
 
   return {
@@ -189,5 +216,7 @@ export function makePlan(opts: MonteCarloOptions): Plan {
     definition,
     seedAt,
     seedOf,
+    seedRule,
+    reference,
   };
 }

@@ -34,6 +34,7 @@ import { schedulePending, type RunState } from './schedule.js';
 
 export { diffDefinitions, setPointValues, type SweepDefinition };
 export type { FinishContext, MonteCarloOptions } from './plan.js';
+export { referenceIndex } from './plan.js';
 export { SweepFailedError, SweepInterruptedError, toolVersion, type RunFailure, type RunSummary } from './outcome.js';
 
 /** Runs the sweep. Resolves when every run succeeded and the outputs are in place; otherwise rejects with

@@ -1,6 +1,16 @@
-// Per-run seeds. A run's seed depends on (base seed, the grid point's VALUES, replicate) alone — never on
-// the point's index — so adding points to a sweep, reordering the --grid options or spelling a key by its
-// alias instead of its full path leaves the other runs' seeds unchanged.
+// Per-run seeds. A run's seed depends on (base seed, replicate) and, under the `independent` rule, on the
+// grid point's VALUES — never on the point's index — so adding points to a sweep, reordering the --grid
+// options or spelling a key by its alias instead of its full path leaves the other runs' seeds unchanged.
+//
+// Two rules for a sweep (recorded in its checkpoint and manifest):
+//   common       (common random numbers; `sweep`'s default) every point's replicate r has the seed of
+//                replicate r of the single point of `run --seeds N`: values = {} below. Differences between
+//                points are then the mechanism's, not the population's, and the point equal to the
+//                scenario's own values is `run`'s runs exactly. Agents draw per-identity streams
+//                (src/agents/rng.ts), so points that change the population share the draws of the
+//                identities they share.
+//   independent  values = the point's values: every point draws a fresh population (`sweep --independent`,
+//                the runner's default, and `attacks`).
 //
 // Rule (version 1):
 //   text = "allora-sim/seed/v1|" + base + "|" + canonicalJson(values) + "|" + replicate
@@ -19,6 +29,23 @@ import type { GridValue } from './grid.js';
 
 export const SEED_RULE =
   'seed = fmix32(fnv1a32(utf8("allora-sim/seed/v1|" + base + "|" + canonicalJson(point values, keys sorted) + "|" + replicate)))';
+
+/** How a sweep's points share seeds: `common` (every point's replicate r has one seed) or `independent`
+ *  (seeds from the point's values). */
+export type SeedRule = 'common' | 'independent';
+export const SEED_RULES: readonly SeedRule[] = ['common', 'independent'];
+
+/** The manifest's text of a rule. */
+export function seedRuleText(rule: SeedRule): string {
+  return rule === 'common'
+    ? `${SEED_RULE} with point values = {} at every point (common random numbers)`
+    : SEED_RULE;
+}
+
+/** The seed of replicate `replicate` at a point with these values, under `rule`. */
+export function runSeedOf(rule: SeedRule, base: number, values: Readonly<Record<string, GridValue>>, replicate: number): number {
+  return deriveSeed(base, rule === 'common' ? {} : values, replicate);
+}
 
 /** 32-bit FNV-1a over the UTF-8 bytes of `text`. */
 export function fnv1a32(text: string): number {

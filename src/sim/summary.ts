@@ -1,7 +1,7 @@
 // summary.json of a run: every headline metric with its definition and its distribution over seeds, and each
 // claim of the paper judged on the median run, with the share of seeds in which it holds.
 
-import { distribution as stats } from '../stats/summary.js';
+import { intervalDistribution } from '../stats/summary.js';
 import { METRICS } from './metrics.js';
 import { judgeClaims } from './claims.js';
 import { ATTACK_METRICS } from './attack-metrics.js';
@@ -15,6 +15,12 @@ export interface MetricSummary {
   p90: number;
   mean: number;
   std: number;
+  /** Seeds with a number (the statistics leave the others out). */
+  n: number;
+  /** Standard error of the mean and its 95 % Student-t interval, as in a sweep's summary.csv (null for n < 2). */
+  se: number;
+  ci95_lo: number;
+  ci95_hi: number;
   values: number[];
 }
 
@@ -38,8 +44,8 @@ export interface RunSummary {
 }
 
 export function distribution(values: number[]): Omit<MetricSummary, 'definition'> {
-  const d = stats(values);
-  return { median: d.median, p10: d.p10, p90: d.p90, mean: d.mean, std: d.std, values };
+  const d = intervalDistribution(values, 0.95);
+  return { median: d.median, p10: d.p10, p90: d.p90, mean: d.mean, std: d.std, n: d.n, se: d.se, ci95_lo: d.lo, ci95_hi: d.hi, values };
 }
 
 export function summarizeRuns(

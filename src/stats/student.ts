@@ -87,3 +87,21 @@ export function studentMultiplier(z: number, df: number): number {
   }
   return 0.5 * (lo + hi);
 }
+
+/** The p-quantile of Student's t with `df` degrees of freedom (p ∈ (0, 1), df > 0): the t with
+ *  P(T ≤ t) = p, found by bisection on the upper tail (accurate to ~1e−10 relative, the Lanczos ln Γ). */
+export function studentQuantile(p: number, df: number): number {
+  if (!(p > 0 && p < 1) || !(df > 0)) return NaN;
+  if (p === 0.5) return 0;
+  if (p < 0.5) return -studentQuantile(1 - p, df);
+  const q = 1 - p;
+  let lo = 0;
+  let hi = 1;
+  while (studentUpperTail(hi, df) > q && hi < 1e300) hi *= 2;
+  for (let i = 0; i < 400 && hi - lo > 1e-15 * hi; i++) {
+    const mid = 0.5 * (lo + hi);
+    if (studentUpperTail(mid, df) > q) lo = mid;
+    else hi = mid;
+  }
+  return 0.5 * (lo + hi);
+}

@@ -27,10 +27,12 @@ describe('sweep', () => {
     expect(runCli(args(a, 1)).code).toBe(0);
     expect(runCli(args(b, 2)).code).toBe(0);
     for (const f of TABLES) expect(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), f).toBe(true);
-    expect(readFileSync(join(a, 'losses.csv'), 'utf8').split('\n')[0]).toBe('point,replicate,seed,epoch,kind,index,loss');
+    expect(readFileSync(join(a, 'losses.csv'), 'utf8').split('\n')[0]).toBe('point,replicate,p,alpha,seed,epoch,kind,index,loss');
     const summary = readFileSync(join(a, 'summary.csv'), 'utf8').trim().split('\n');
     expect(summary).toHaveLength(1 + 4); // 2 × 2 points
-    expect(summary[0]).toMatch(/^point,p,alpha,network_log10_loss_mean,network_log10_loss_std,network_log10_loss_median,network_log10_loss_p10,network_log10_loss_p90,/);
+    expect(summary[0]).toMatch(
+      /^point,p,alpha,network_log10_loss_n,network_log10_loss_mean,network_log10_loss_std,network_log10_loss_se,network_log10_loss_ci95_lo,network_log10_loss_ci95_hi,network_log10_loss_median,network_log10_loss_p10,network_log10_loss_p90,/,
+    );
     const manifest = JSON.parse(readFileSync(join(a, 'manifest.json'), 'utf8'));
     expect(manifest.status).toBe('ok');
     expect(manifest.runs).toHaveLength(8);

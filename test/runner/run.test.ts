@@ -64,7 +64,9 @@ describe('runMonteCarlo', () => {
       'point',
       'fixture.mu',
       'fixture.sigma',
-      ...['mean_loss', 'first', 'seed_mod'].flatMap((m) => ['mean', 'std', 'median', 'p10', 'p90'].map((s) => `${m}_${s}`)),
+      ...['mean_loss', 'first', 'seed_mod'].flatMap((m) =>
+        ['n', 'mean', 'std', 'se', 'ci95_lo', 'ci95_hi', 'median', 'p10', 'p90'].map((s) => `${m}_${s}`),
+      ),
     ]);
     expect(summary.slice(1).map((r) => r.slice(0, 3))).toEqual([
       ['0', '0', '1'],
@@ -79,7 +81,8 @@ describe('runMonteCarlo', () => {
     const values = { 'fixture.mu': 10, 'fixture.sigma': 1.5 };
     const mods = [0, 1, 2].map((r) => deriveSeed(42, values, r) % 7);
     const m = mods.reduce((a, b) => a + b, 0) / 3;
-    expect(Number(summary[5][3 + 10])).toBeCloseTo(m, 12);
+    expect(Number(summary[5][3 + 18])).toBe(3); // seed_mod_n
+    expect(Number(summary[5][3 + 18 + 1])).toBeCloseTo(m, 12); // seed_mod_mean
     expect(sweep.axes).toHaveLength(2);
 
     // metrics.csv: one row per run in canonical order, the point's values, every metric.
@@ -88,7 +91,7 @@ describe('runMonteCarlo', () => {
     expect(metrics).toHaveLength(1 + 18);
     expect(metrics[1 + 13]).toEqual(['4', '1', String(deriveSeed(42, values, 1)), '10', '1.5', expect.any(String), expect.any(String), String(mods[1])]);
     const meanLoss = [0, 1, 2].map((r) => Number(metrics[1 + 12 + r][5]));
-    expect(Number(summary[5][3])).toBeCloseTo(meanLoss.reduce((a, b) => a + b, 0) / 3, 12);
+    expect(Number(summary[5][3 + 1])).toBeCloseTo(meanLoss.reduce((a, b) => a + b, 0) / 3, 12);
 
     const manifest = JSON.parse(readFileSync(join(refDir, 'manifest.json'), 'utf8'));
     expect(manifest).toMatchObject({
@@ -124,7 +127,8 @@ describe('runMonteCarlo', () => {
     expect(losses).toHaveLength(1 + 4 * 6);
     const summary = rows(readFileSync(join(d, 'summary.csv'), 'utf8'));
     expect(summary).toHaveLength(2);
-    expect(summary[0][0]).toBe('mean_loss_mean');
+    expect(summary[0][0]).toBe('mean_loss_n');
+    expect(summary[0][1]).toBe('mean_loss_mean');
   });
 
   it('takes the union of the columns when runs differ', async () => {

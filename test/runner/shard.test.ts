@@ -46,9 +46,10 @@ let reference: { csv: Record<string, string>; manifest: unknown } | undefined;
 async function ref(): Promise<{ csv: Record<string, string>; manifest: unknown }> {
   if (!reference) {
     const dir = newDir('reference');
-    // A one-machine sweep: the manifest fields the sweep command adds, which merge repeats from the checkpoint.
+    // A one-machine sweep: the manifest fields and the swept-parameter columns the sweep command adds, which
+    // merge repeats from the checkpoint.
     const o = opts(dir);
-    await runMonteCarlo({ ...o, finish: async () => sweepManifestFields('agents', o.scenario, o.sweep!) });
+    await runMonteCarlo({ ...o, axisColumns: true, finish: async () => sweepManifestFields('agents', o.scenario, o.sweep!) });
     reference = { csv: csvFiles(dir), manifest: manifestCore(dir) };
   }
   return reference;
