@@ -1,5 +1,6 @@
 // `allora-sim merge`: parse, call, print (the logic is in src/commands/merge.ts).
 import type { Command } from 'commander';
+import { FORMAT_OPTION } from './options.js';
 
 export function registerMerge(program: Command): void {
   program
@@ -14,17 +15,19 @@ export function registerMerge(program: Command): void {
     .argument('<dir...>', 'output directory of the shards (one shared, or one per shard)')
     .option('-o, --output <dir>', 'where the outputs go (default: DIR when there is one; required with several)')
     .option('--quiet', 'no informational lines')
+    .option(...FORMAT_OPTION)
     .addHelpText(
       'after',
       '\nExamples:\n  allora-sim merge output/grid-sweep\n  allora-sim merge -o output/grid-sweep shard-1 shard-2 shard-3\n\n' +
         'Exit codes: 0 merged; 1 runs missing (the shard indices to resubmit are named); 2 bad input (no checkpoint,\n' +
         'different sweep definitions, mixed allora-sim or Node versions).',
     )
-    .action(async (dirs: string[], o: { output?: string; quiet?: boolean }) => {
+    .action(async (dirs: string[], o: { output?: string; quiet?: boolean; format?: 'csv' | 'parquet' }) => {
       const { mergeShards } = await import('../commands/merge.js');
       const res = await mergeShards({
         dirs,
         out: o.output,
+        format: o.format,
         log: o.quiet ? () => undefined : (s: string) => void process.stderr.write(`${s}\n`),
       });
       const shards = res.shards === undefined ? `${res.stamps} shard stamp(s)` : `${res.shards} shard(s)`;

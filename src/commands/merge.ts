@@ -28,6 +28,7 @@ import {
   type ShardHooks,
   type ShardStamp,
 } from '../runner/shard.js';
+import type { OutputFormat } from '../runner/assemble.js';
 
 export interface MergeOptions {
   /** Shard output directories (or one shared directory). */
@@ -40,6 +41,8 @@ export interface MergeOptions {
   runJobModule?: string | URL;
   /** Handle SIGINT / SIGTERM while assembling (default true). */
   handleSignals?: boolean;
+  /** File format of the outputs (default csv), as `sweep --format`. */
+  format?: OutputFormat;
 }
 
 export interface MergeSummary extends RunSummary {
@@ -213,6 +216,7 @@ export async function mergeShards(o: MergeOptions): Promise<MergeSummary> {
     log: o.log,
     handleSignals: o.handleSignals,
     keepParts: true,
+    format: o.format,
     shard: hooks,
     resumeHint: 'run the same merge again',
     finish: async () => sweepManifestFields(kind, def.scenario, def),

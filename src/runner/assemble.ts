@@ -22,6 +22,7 @@ import { writeAll, writeFailure } from '../io/files.js';
 import { basename, dirname, join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { distribution } from '../stats/summary.js';
+import { csvFileToParquet } from '../io/parquet.js';
 import { pointAt, pointCount, type Sweep } from './grid.js';
 import { isHiddenTable } from './types.js';
 import { PartDamagedError, cellText, csvRows, openPart, partFileName, readSection, type OpenPart, type PartTableInfo } from './part.js';
@@ -43,7 +44,13 @@ export interface AssembleOptions {
   expectedSeed: (point: number, replicate: number) => number;
   /** Polled between parts; when true the assembly stops and its temporary files are removed. */
   shouldStop?: () => boolean;
+  /** `parquet`: every output is written as `<name>.parquet` instead of `<name>.csv` (default csv). */
+  format?: OutputFormat;
 }
+
+/** File format of the tables, metrics and summary. */
+export type OutputFormat = 'csv' | 'parquet';
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['csv', 'parquet'];
 
 export interface StagedFile {
   name: string;
@@ -289,6 +296,7 @@ export async function assembleOutputs(o: AssembleOptions): Promise<StagedFile[]>
       }
     }
     for (const w of all()) w.close();
+    if (o.format === 'parquet') return await stagedAsParquet(all().map((w) => w.staged), stop);
   } catch (e) {
     for (const w of all()) {
       try {
@@ -301,6 +309,32 @@ export async function assembleOutputs(o: AssembleOptions): Promise<StagedFile[]>
     throw e;
   }
   return all().map((w) => w.staged);
+}
+
+/**
+ * `--format parquet`: converts each staged CSV file into `<name>.parquet` (same columns, src/io/parquet.ts),
+ * staged under a temporary name; the staged CSV files are removed. On failure or stop nothing is left.
+ */
+async function stagedAsParquet(csv: readonly StagedFile[], stop: () => boolean): Promise<StagedFile[]> {
+  const out: StagedFile[] = [];
+  const pause = async () => {
+    await new Promise<void>((res) => setImmediate(res));
+    if (stop()) throw new AssemblyStopped();
+  };
+  try {
+    for (const f of csv) {
+      const name = f.name.replace(/\.csv$/, '') + '.parquet';
+      const final = join(dirname(f.final), name);
+      const staged = { name, tmp: join(dirname(final), `.${name}.${process.pid}.partial`), final };
+      out.push(staged);
+      await csvFileToParquet(f.tmp, staged.tmp, pause);
+      rmSync(f.tmp, { force: true });
+    }
+  } catch (e) {
+    discardStaged([...csv, ...out]);
+    throw e;
+  }
+  return out;
 }
 
 /** Renames the staged files into place, in order. */

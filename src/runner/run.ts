@@ -24,7 +24,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../scenario/errors.js';
 import { packageInfo } from '../scenario/paths.js';
-import { assembleOutputs, AssemblyStopped, commitStaged, discardStaged, type StagedFile } from './assemble.js';
+import { assembleOutputs, AssemblyStopped, commitStaged, discardStaged, type OutputFormat, type StagedFile } from './assemble.js';
 import { describePoint, pointAt, pointCount, type GridPoint, type GridValue, type Sweep } from './grid.js';
 import { PartDamagedError, partFileName, readPartHeader } from './part.js';
 import { createExecutor, defaultThreads, defaultWorkerFile, jobModuleFor, toModuleHref, type Executor, type JobKind } from './pool.js';
@@ -73,6 +73,8 @@ export interface MonteCarloOptions {
   indexColumns?: boolean;
   /** Write summary.csv (default true). */
   summary?: boolean;
+  /** File format of the tables, metrics and summary (default csv; assemble.ts). */
+  format?: OutputFormat;
   /** Skip runs whose part file exists; the checkpoint's sweep definition must match. */
   resume?: boolean;
   /** Stop at the first failed run (abandoning the runs in flight). */
@@ -402,6 +404,7 @@ export async function runMonteCarlo(opts: MonteCarloOptions): Promise<RunSummary
       definition,
       started,
       indexColumns,
+      format: opts.format ?? 'csv',
       threads,
       jobModule: jobHref,
       statuses,
@@ -434,6 +437,7 @@ export async function runMonteCarlo(opts: MonteCarloOptions): Promise<RunSummary
         replicates: R,
         indexColumns,
         summary: opts.summary ?? true,
+        format: opts.format,
         expectedSeed: seedAt,
         shouldStop: () => stopped,
       });
