@@ -15,7 +15,8 @@
 // `created_by` field is a constant), so the same run gives the same Parquet bytes, as it gives the same CSV.
 // Memory: one row group (the file is read twice in chunks: once for the types, once to encode).
 
-import { closeSync, openSync, rmSync } from 'node:fs';
+import { closeSync, openSync, rmSync, statSync } from 'node:fs';
+import { Worker, isMainThread, workerData } from 'node:worker_threads';
 import { csvFileRowChunks } from './csv.js';
 import { writeAll, writeFailure } from './files.js';
 
@@ -192,4 +193,69 @@ export async function csvFileToParquet(
   }
   closeSync(fd);
   return { columns, rows };
+}
+
+/** This module as JavaScript (a worker thread cannot load the TypeScript source the tests run from). */
+function compiledSelf(): URL {
+  const self = new URL(import.meta.url);
+  return self.pathname.endsWith('.js') ? self : new URL('../../dist/src/io/parquet.js', import.meta.url);
+}
+
+/**
+ * Converts several CSV files (`csvFileToParquet` each), up to `threads` at once in worker threads (in this
+ * thread when `threads` ≤ 1 or there is one file). Each file's bytes are the same either way. `pause` is
+ * awaited while they run (it may throw to stop: the workers are then ended, and the caller removes the
+ * files).
+ */
+export async function csvFilesToParquet(
+  jobs: readonly { src: string; dest: string }[],
+  threads: number,
+  pause: () => Promise<void> = async () => undefined,
+): Promise<void> {
+  if (threads <= 1 || jobs.length <= 1) {
+    for (const j of jobs) await csvFileToParquet(j.src, j.dest, pause);
+    return;
+  }
+  // Largest first, so that the threads finish together.
+  const queue = [...jobs].sort((a, b) => statSync(b.src).size - statSync(a.src).size);
+  const running = new Set<Worker>();
+  let failure: unknown = null;
+  const start = (job: { src: string; dest: string }): Promise<void> =>
+    new Promise((resolveJob) => {
+      const w = new Worker(compiledSelf(), { workerData: { parquetConvert: job } });
+      running.add(w);
+      w.once('error', (e) => {
+        failure ??= e;
+      });
+      w.once('exit', (code) => {
+        running.delete(w);
+        if (code !== 0) failure ??= new Error(`${job.src}: the Parquet conversion stopped (worker exit code ${code})`);
+        resolveJob();
+      });
+    });
+  const lanes = Array.from({ length: Math.min(threads, queue.length) }, async () => {
+    for (let job = queue.shift(); job !== undefined && failure === null; job = queue.shift()) await start(job);
+  });
+  let done = false;
+  const all = Promise.all(lanes).then(() => {
+    done = true;
+  });
+  try {
+    while (!done && failure === null) {
+      await Promise.race([all, new Promise((r) => setTimeout(r, 50))]);
+      await pause();
+    }
+  } catch (e) {
+    failure ??= e;
+  }
+  if (failure !== null) {
+    await Promise.all([...running].map((w) => w.terminate()));
+    throw failure;
+  }
+}
+
+// A worker thread of csvFilesToParquet: one file, then exit (an error ends the thread with it).
+if (!isMainThread && (workerData as { parquetConvert?: unknown } | null)?.parquetConvert) {
+  const { src, dest } = (workerData as { parquetConvert: { src: string; dest: string } }).parquetConvert;
+  await csvFileToParquet(src, dest);
 }

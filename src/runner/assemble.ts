@@ -22,7 +22,7 @@ import { writeAll, writeFailure } from '../io/files.js';
 import { basename, dirname, join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { distribution } from '../stats/summary.js';
-import { csvFileToParquet } from '../io/parquet.js';
+import { csvFilesToParquet } from '../io/parquet.js';
 import { pointAt, pointCount, type Sweep } from './grid.js';
 import { isHiddenTable } from './types.js';
 import { PartDamagedError, cellText, csvRows, openPart, partFileName, readSection, type OpenPart, type PartTableInfo } from './part.js';
@@ -46,6 +46,8 @@ export interface AssembleOptions {
   shouldStop?: () => boolean;
   /** `parquet`: every output is written as `<name>.parquet` instead of `<name>.csv` (default csv). */
   format?: OutputFormat;
+  /** Threads for the Parquet conversion (one file per thread; default 1). */
+  threads?: number;
 }
 
 /** File format of the tables, metrics and summary. */
@@ -296,7 +298,7 @@ export async function assembleOutputs(o: AssembleOptions): Promise<StagedFile[]>
       }
     }
     for (const w of all()) w.close();
-    if (o.format === 'parquet') return await stagedAsParquet(all().map((w) => w.staged), stop);
+    if (o.format === 'parquet') return await stagedAsParquet(all().map((w) => w.staged), o.threads ?? 1, stop);
   } catch (e) {
     for (const w of all()) {
       try {
@@ -315,21 +317,23 @@ export async function assembleOutputs(o: AssembleOptions): Promise<StagedFile[]>
  * `--format parquet`: converts each staged CSV file into `<name>.parquet` (same columns, src/io/parquet.ts),
  * staged under a temporary name; the staged CSV files are removed. On failure or stop nothing is left.
  */
-async function stagedAsParquet(csv: readonly StagedFile[], stop: () => boolean): Promise<StagedFile[]> {
-  const out: StagedFile[] = [];
+async function stagedAsParquet(csv: readonly StagedFile[], threads: number, stop: () => boolean): Promise<StagedFile[]> {
   const pause = async () => {
     await new Promise<void>((res) => setImmediate(res));
     if (stop()) throw new AssemblyStopped();
   };
+  const out: StagedFile[] = csv.map((f) => {
+    const name = f.name.replace(/\.csv$/, '') + '.parquet';
+    const final = join(dirname(f.final), name);
+    return { name, tmp: join(dirname(final), `.${name}.${process.pid}.partial`), final };
+  });
   try {
-    for (const f of csv) {
-      const name = f.name.replace(/\.csv$/, '') + '.parquet';
-      const final = join(dirname(f.final), name);
-      const staged = { name, tmp: join(dirname(final), `.${name}.${process.pid}.partial`), final };
-      out.push(staged);
-      await csvFileToParquet(f.tmp, staged.tmp, pause);
-      rmSync(f.tmp, { force: true });
-    }
+    await csvFilesToParquet(
+      csv.map((f, i) => ({ src: f.tmp, dest: out[i].tmp })),
+      threads,
+      pause,
+    );
+    for (const f of csv) rmSync(f.tmp, { force: true });
   } catch (e) {
     discardStaged([...csv, ...out]);
     throw e;

@@ -438,6 +438,7 @@ export async function runMonteCarlo(opts: MonteCarloOptions): Promise<RunSummary
         indexColumns,
         summary: opts.summary ?? true,
         format: opts.format,
+        threads: opts.inline ? 1 : threadsWanted,
         expectedSeed: seedAt,
         shouldStop: () => stopped,
       });
