@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { benchSynthesis } from './synthesis-bench.js';
 import { benchRewards } from './rewards-bench.js';
 import { benchRunner } from './runner-bench.js';
+import { benchOutput } from './output-bench.js';
 import { loadScenario } from '../src/scenario/load.js';
 import { runJob } from '../src/sim/job.js';
 import { partBuilder } from '../src/runner/part.js';
@@ -42,6 +43,7 @@ const sections: [string, () => string[] | Promise<string[]>][] = [
   ['rewards', () => benchRewards()],
   ['simulation', () => benchEpochRate()],
   ['runner', () => benchRunner(join(root, 'dist/src/sim/job.js'), scenario)],
+  ['output', () => benchOutput()],
 ];
 for (const [name, run] of sections) {
   if (only && only !== name) continue;
