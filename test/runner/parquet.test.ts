@@ -114,6 +114,17 @@ describe('--format parquet through the runner', () => {
     for (const n of names) expect(readFileSync(join(s, n)).equals(readFileSync(join(a, n))), n).toBe(true);
   });
 
+  it('a complete Parquet sweep is complete for --resume in Parquet, not in CSV', async () => {
+    const dir = newDir('resume');
+    await runMonteCarlo(opts(dir, { format: 'parquet' }));
+    const again = await runMonteCarlo(opts(dir, { format: 'parquet', resume: true }));
+    expect(again.ran).toBe(0);
+    expect(again.outputs).toContain('summary.parquet');
+    const csv = await runMonteCarlo(opts(dir, { resume: true }));
+    expect(csv.ran).toBe(18);
+    expect(csv.outputs).toContain('summary.csv');
+  });
+
   it('fills a column a run lacks with nulls (the re-laid-out path)', async () => {
     const dir = newDir('extra');
     const csvDir = newDir('extra-csv');
