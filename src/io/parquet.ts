@@ -118,9 +118,20 @@ export async function parquetTableWriter(
     data = types.map(() => []);
     rows = 0;
   };
+  // The previous row's cell and value per column: index columns (point, replicate, seed, epoch) repeat
+  // their cell from row to row, so most BigInts are not made anew.
+  const lastText: (string | undefined)[] = types.map(() => undefined);
+  const lastValue: (bigint | number | string | null)[] = types.map(() => null);
   return {
     row(cells) {
-      for (let j = 0; j < types.length; j++) data[j].push(parquetValue(types[j], cells[j] ?? ''));
+      for (let j = 0; j < types.length; j++) {
+        const text = cells[j] ?? '';
+        if (text !== lastText[j]) {
+          lastText[j] = text;
+          lastValue[j] = parquetValue(types[j], text);
+        }
+        data[j].push(lastValue[j]);
+      }
       if (++rows >= ROW_GROUP) writeGroup();
     },
     end() {
