@@ -32,7 +32,7 @@ const CASES: Case[] = [
   { label: '--tables none', tables: 'none', format: 'csv' },
 ];
 
-const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+const mb = (bytes: number) => (bytes < 1e6 ? `${(bytes / 1e3).toFixed(1)} kB` : `${(bytes / 1e6).toFixed(1)} MB`);
 
 function dirSize(dir: string): { bytes: number; files: string[] } {
   const files = readdirSync(dir).filter((n) => !n.startsWith('.'));
