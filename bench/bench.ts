@@ -14,6 +14,7 @@ import { benchSynthesis } from './synthesis-bench.js';
 import { benchRewards, syntheticRewardInput } from './rewards-bench.js';
 import { benchRunner } from './runner-bench.js';
 import { benchStartup } from './startup-bench.js';
+import { benchOutput } from './output-bench.js';
 import { loadScenario } from '../src/scenario/load.js';
 import { runJob } from '../src/sim/job.js';
 import { partBuilder } from '../src/runner/part.js';
@@ -111,6 +112,7 @@ const sections: [string, () => string[] | Promise<string[]>][] = [
   ['simulation', () => benchSimulation()],
   ['startup', () => benchStart()],
   ['runner', () => benchThreads()],
+  ['output', () => benchOutput()],
 ];
 for (const [name, run] of sections) {
   if (only && only !== name) continue;

@@ -23,3 +23,14 @@ export function runSeed(v: string): number {
 
 export const TABLES_OPTION = ['--tables <list>', "tables to write: a comma list without .csv (e.g. losses,rewards), 'all' (default) or 'none'; metrics.csv is always written"] as const;
 export const FORCE_OPTION = ['--force', 'replace what the output directory holds (another run, or files that are not a run)'] as const;
+
+/** `--format csv|parquet`: checked as it is parsed (one line naming the flag and the allowed values). */
+export function outputFormat(v: string): 'csv' | 'parquet' {
+  if (v === 'csv' || v === 'parquet') return v;
+  throw new InputError(`--format: must be csv or parquet (got '${printable(v, 40)}')`);
+}
+export const FORMAT_OPTION = [
+  '--format <csv|parquet>',
+  "file format of the tables, metrics and summary: csv (default) or parquet (each <name>.csv becomes <name>.parquet: same columns, integers as INT64, numbers as DOUBLE, empty cells as null, Snappy-compressed; pandas, polars and R arrow read it)",
+  outputFormat,
+] as const;

@@ -4,7 +4,7 @@ import type { ScenarioRunOptions } from '../commands/run.js';
 import { clampThreads } from '../commands/limits.js';
 import { aliasHelp } from '../scenario/keys.js';
 import { InputError, printable } from '../scenario/errors.js';
-import { FORCE_OPTION, TABLES_OPTION, collect, positiveInt, runSeed } from './options.js';
+import { FORCE_OPTION, FORMAT_OPTION, TABLES_OPTION, collect, positiveInt, runSeed } from './options.js';
 
 /** `--figure-seeds`: which seeds Figures 2–3 of an agents run with several seeds are drawn from. */
 const FIGURE_SEEDS_OPTION = [
@@ -41,6 +41,7 @@ export function registerRun(program: Command): void {
     .option('--profile <name>', 'mechanism profile: reference or whitepaper (default: the scenario\'s)')
     .option('--set <key=value>', 'override a scenario value by path or alias, e.g. --set p=2.5 (repeatable)', collect, [])
     .option(...TABLES_OPTION)
+    .option(...FORMAT_OPTION)
     .option('--threads <N>', 'worker threads (default: the cores available; more are clamped to them)', positiveInt('--threads'))
     .option('--quiet', 'no progress output')
     .option('--resume', 'continue an interrupted run in the same output directory (finished replicates are kept)')
@@ -90,6 +91,7 @@ interface RunFlags {
   profile?: string;
   set?: string[];
   tables?: string;
+  format?: 'csv' | 'parquet';
   threads?: number;
   quiet?: boolean;
   figures?: boolean;
@@ -112,6 +114,7 @@ function toRunOptions(o: RunFlags): ScenarioRunOptions {
     profile: o.profile,
     set: o.set ?? [],
     tables: o.tables,
+    format: o.format,
     threads: clampThreads(o.threads, note),
     quiet: o.quiet ?? false,
     figures: o.figures !== false,

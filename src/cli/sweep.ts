@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { clampThreads } from '../commands/limits.js';
 import { aliasHelp } from '../scenario/keys.js';
-import { FORCE_OPTION, TABLES_OPTION, collect, positiveInt } from './options.js';
+import { FORCE_OPTION, FORMAT_OPTION, TABLES_OPTION, collect, positiveInt } from './options.js';
 import { parseShard } from '../runner/shard.js';
 
 /** Checks `--shard` as it is parsed (one line, exit 2); the text goes on to the command. */
@@ -38,6 +38,7 @@ export function registerSweep(program: Command): void {
     .option('--set <key=value>', 'fixed override applied to every point (repeatable)', collect, [])
     .option('--epochs <N>', 'number of epochs (a warm-up ≥ N becomes ⌊N/10⌋)', positiveInt('--epochs'))
     .option(...TABLES_OPTION)
+    .option(...FORMAT_OPTION)
     .option('--threads <N>', 'worker threads (default: SLURM_CPUS_PER_TASK, else the cgroup CPU quota, else the cores available; more are clamped to them)', positiveInt('--threads'))
     .option('--no-figures', 'skip sweep.svg/.png and sweep-heatmap.svg/.png')
     .option('--quiet', 'no progress output and no summary table')
@@ -64,6 +65,7 @@ export function registerSweep(program: Command): void {
         seed: o.seed,
         epochs: o.epochs,
         tables: o.tables,
+        format: o.format,
         outDir: o.output,
         outRoot: 'output',
         threads: clampThreads(o.threads, note),
@@ -99,6 +101,7 @@ interface SweepFlags {
   set: string[];
   epochs?: number;
   tables?: string;
+  format?: 'csv' | 'parquet';
   threads?: number;
   quiet?: boolean;
   resume?: boolean;

@@ -29,6 +29,7 @@ import {
   type ShardHooks,
   type ShardStamp,
 } from '../runner/shard.js';
+import type { OutputFormat } from '../runner/assemble.js';
 
 export interface MergeOptions {
   /** Shard output directories (or one shared directory). */
@@ -43,6 +44,8 @@ export interface MergeOptions {
   handleSignals?: boolean;
   /** Draw sweep.svg/.png (default true). */
   figures?: boolean;
+  /** File format of the outputs (default csv), as `sweep --format`. */
+  format?: OutputFormat;
 }
 
 export interface MergeSummary extends RunSummary {
@@ -223,6 +226,7 @@ export async function mergeShards(o: MergeOptions): Promise<MergeSummary> {
     log: o.log,
     handleSignals: o.handleSignals,
     keepParts: true,
+    format: o.format,
     shard: hooks,
     resumeHint: 'run the same merge again',
     finish: async (ctx) => {

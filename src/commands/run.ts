@@ -17,6 +17,7 @@ import { AtomicCsvWriter } from '../output/csv.js';
 import { runReplicates } from '../runner/agents-run.js';
 import { baseSeed } from '../runner/seeds.js';
 import type { ProgressMode } from '../runner/progress.js';
+import type { OutputFormat } from '../runner/assemble.js';
 import { checkOutOption, defaultOutDir, lockOutputDir, prepareOutputDir, runIdentity } from './outdir.js';
 import { checkRunSize } from './limits.js';
 import { parseTablesOption } from './tables.js';
@@ -36,6 +37,8 @@ export interface ScenarioRunOptions {
   set: string[];
   /** `--tables` as typed (undefined = all). */
   tables?: string;
+  /** File format of the tables and metrics (default csv). */
+  format?: OutputFormat;
   threads?: number;
   quiet: boolean;
   figures: boolean;
@@ -96,6 +99,7 @@ export async function runScenarioFile(file: string, o: ScenarioRunOptions): Prom
       runSeed: o.runSeed,
       replicates,
       tables,
+      format: o.format,
       figures: o.figures,
       figureSeeds: o.figureSeeds,
       recordReplay: o.recordReplay,
@@ -143,6 +147,7 @@ async function runTokenomicsFile(file: string, raw: Record<string, unknown>, o: 
       progress: o.quiet ? 'quiet' : 'auto',
       resume: o.resume,
       failFast: o.failFast,
+      format: o.format,
       manifest: { run_identity: identity },
     });
     const lines = [
@@ -167,6 +172,7 @@ export interface AgentsRunOptions {
   runSeed?: number;
   replicates: number;
   tables?: string[];
+  format?: OutputFormat;
   figures?: boolean;
   figureSeeds?: FigureSeeds;
   recordReplay?: boolean;
@@ -191,6 +197,7 @@ export async function runAgentsScenario(s: Scenario, opts: AgentsRunOptions): Pr
     runSeed: opts.runSeed,
     replicates: opts.replicates,
     tables: opts.tables,
+    format: opts.format,
     threads: opts.threads,
     progress: opts.progress,
     resume: opts.resume,

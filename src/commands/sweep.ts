@@ -27,6 +27,7 @@ import { checkOutOption, defaultOutDir, lockOutputDir, prepareOutputDir, runIden
 import { parseTablesOption } from './tables.js';
 import { RNG_RULE } from '../agents/rng.js';
 import { parseShard, shardHooks } from '../runner/shard.js';
+import type { OutputFormat } from '../runner/assemble.js';
 
 export interface SweepCommandOptions {
   profile?: string;
@@ -37,6 +38,8 @@ export interface SweepCommandOptions {
   seed?: string;
   epochs?: number;
   tables?: string;
+  /** File format of the outputs (default csv). */
+  format?: OutputFormat;
   outDir?: string;
   outRoot: string;
   threads?: number;
@@ -245,6 +248,7 @@ export async function runSweepCommand(file: string, o: SweepCommandOptions): Pro
       scenario: base.scenario,
       kind,
       tables,
+      format: o.format,
       out,
       seed,
       replicates,

@@ -5,6 +5,7 @@ import type { FinishContext } from './run.js';
 import { runMonteCarlo } from './run.js';
 import type { JobKind } from './pool.js';
 import type { ProgressMode } from './progress.js';
+import type { OutputFormat } from './assemble.js';
 
 export interface ReplicatesOptions {
   outDir: string;
@@ -22,6 +23,8 @@ export interface ReplicatesOptions {
   kind?: JobKind;
   /** Tables to write (file names; default every table). */
   tables?: readonly string[];
+  /** File format of the tables and metrics (default csv). */
+  format?: OutputFormat;
   /** Writes what is derived from the runs (figures, summaries) before the manifest; see MonteCarloOptions. */
   finish?: (ctx: FinishContext) => Promise<Record<string, unknown> | void>;
   /** Run the jobs in this thread (no worker pool). */
@@ -44,6 +47,7 @@ export async function runReplicates(
     inline: opts.inline,
     kind: opts.kind,
     tables: opts.tables,
+    format: opts.format,
     indexColumns: false,
     summary: false,
     resume: opts.resume,

@@ -28,6 +28,7 @@ import { writeAll, writeFailure } from '../io/files.js';
 import { basename, dirname, join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { metricStats as pointMetricStats, summarizePoints, type PointSummary, type SummarizeOptions, type SummaryRun } from '../sim/sweep-summary.js';
+import { csvFilesToParquet } from '../io/parquet.js';
 import { pointAt, pointCount, type GridValue, type Sweep } from './grid.js';
 import { isHiddenTable } from './types.js';
 import { csvField } from '../io/csv.js';
@@ -59,7 +60,15 @@ export interface AssembleOptions {
   onSummary?: (points: PointSummary[]) => void;
   /** With the index columns: also one column per swept parameter after them in every table (`sweep`). */
   axisColumns?: boolean;
+  /** `parquet`: every output is written as `<name>.parquet` instead of `<name>.csv` (default csv). */
+  format?: OutputFormat;
+  /** Threads for the Parquet conversion (one file per thread; default 1). */
+  threads?: number;
 }
+
+/** File format of the tables, metrics and summary. */
+export type OutputFormat = 'csv' | 'parquet';
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['csv', 'parquet'];
 
 export interface StagedFile {
   name: string;
@@ -408,6 +417,7 @@ export async function assembleOutputs(o: AssembleOptions): Promise<StagedFile[]>
       o.onSummary?.(points);
     }
     for (const w of all()) w.close();
+    if (o.format === 'parquet') return await stagedAsParquet(all().map((w) => w.staged), o.threads ?? 1, stop);
   } catch (e) {
     for (const w of all()) {
       try {
@@ -420,6 +430,34 @@ export async function assembleOutputs(o: AssembleOptions): Promise<StagedFile[]>
     throw e;
   }
   return all().map((w) => w.staged);
+}
+
+/**
+ * `--format parquet`: converts each staged CSV file into `<name>.parquet` (same columns, src/io/parquet.ts),
+ * staged under a temporary name; the staged CSV files are removed. On failure or stop nothing is left.
+ */
+async function stagedAsParquet(csv: readonly StagedFile[], threads: number, stop: () => boolean): Promise<StagedFile[]> {
+  const pause = async () => {
+    await new Promise<void>((res) => setImmediate(res));
+    if (stop()) throw new AssemblyStopped();
+  };
+  const out: StagedFile[] = csv.map((f) => {
+    const name = f.name.replace(/\.csv$/, '') + '.parquet';
+    const final = join(dirname(f.final), name);
+    return { name, tmp: join(dirname(final), `.${name}.${process.pid}.partial`), final };
+  });
+  try {
+    await csvFilesToParquet(
+      csv.map((f, i) => ({ src: f.tmp, dest: out[i].tmp })),
+      threads,
+      pause,
+    );
+    for (const f of csv) rmSync(f.tmp, { force: true });
+  } catch (e) {
+    discardStaged([...csv, ...out]);
+    throw e;
+  }
+  return out;
 }
 
 /** Renames the staged files into place, in order. */

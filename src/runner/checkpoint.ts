@@ -38,6 +38,8 @@ export interface CheckpointOptions {
   log: (line: string) => void;
   indexColumns: boolean;
   summary: boolean;
+  /** File format of the outputs (a complete sweep in another format is not complete). */
+  format?: 'csv' | 'parquet';
   /** A shard or a merge (shard.ts): joins (or creates) the checkpoint, never wipes it, and runs only its own runs. */
   shard?: ShardHooks;
 }
@@ -70,7 +72,7 @@ export function openCheckpoint(o: CheckpointOptions): { statuses: Uint8Array; sk
     } else if (existsSync(runsDir) && readdirSync(runsDir).some((n) => n.endsWith('.ndjson'))) {
       throw new InputError(`${runsDir}: has part files but no sweep.json; cannot tell which sweep they belong to (delete ${runsDir} to start afresh)`);
     } else if (existsSync(manifestPath)) {
-      const m = readJson(manifestPath) as { status?: string; sweep?: SweepDefinition; outputs?: string[]; indexColumns?: boolean };
+      const m = readJson(manifestPath) as { status?: string; sweep?: SweepDefinition; outputs?: string[]; indexColumns?: boolean; format?: string };
       if (m.sweep) {
         const diffs = diffDefinitions(m.sweep, definition);
         if (diffs.length > 0) {
@@ -81,7 +83,8 @@ export function openCheckpoint(o: CheckpointOptions): { statuses: Uint8Array; sk
         const complete =
           m.status === 'ok' &&
           m.indexColumns === indexColumns &&
-          (m.outputs ?? []).includes('summary.csv') === o.summary &&
+          (m.format ?? 'csv') === (o.format ?? 'csv') &&
+          (m.outputs ?? []).includes(o.format === 'parquet' ? 'summary.parquet' : 'summary.csv') === o.summary &&
           (m.outputs ?? []).every((f) => existsSync(join(out, f)));
         if (complete) {
           log(`${out}: the sweep is already complete (manifest.json); nothing to do`);

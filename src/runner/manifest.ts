@@ -3,7 +3,7 @@
 
 import { AtomicFileWriter } from '../io/files.js';
 import { packageInfo } from '../scenario/paths.js';
-import type { StagedFile } from './assemble.js';
+import type { OutputFormat, StagedFile } from './assemble.js';
 import { seedRuleOf, type SweepDefinition } from './definition.js';
 import { SEED_RULE, seedRuleText } from './seeds.js';
 
@@ -25,6 +25,8 @@ export interface ManifestInput {
   status: 'ok' | 'failed';
   started: Date;
   indexColumns: boolean;
+  /** File format of the tables, metrics and summary (default csv). */
+  format?: OutputFormat;
   threads: number;
   jobModule: string;
   outputs: string[];
@@ -58,6 +60,7 @@ export async function writeManifest(m: ManifestInput): Promise<StagedFile> {
     indexColumns: m.indexColumns,
     threads: m.threads,
     jobModule: m.jobModule,
+    format: m.format ?? 'csv',
     outputs: m.outputs,
     counts: { total, ok, failed, pending: total - ok - failed, resumed: m.resumed },
   };

@@ -13,6 +13,7 @@ import { canonicalJson, checkBaseSeed, runSeedOf, type SeedRule } from './seeds.
 import type { ClaimJudge, PointSummary } from '../sim/sweep-summary.js';
 import { jsonClone, setPointValues, type SweepDefinition } from './definition.js';
 import type { ShardHooks } from './shard.js';
+import type { OutputFormat } from './assemble.js';
 
 export interface MonteCarloOptions {
   /** The resolved base scenario (plain JSON). */
@@ -51,6 +52,8 @@ export interface MonteCarloOptions {
   indexColumns?: boolean;
   /** Write summary.csv (default true). */
   summary?: boolean;
+  /** File format of the tables, metrics and summary (default csv; assemble.ts). */
+  format?: OutputFormat;
   /** Skip runs whose part file exists; the checkpoint's sweep definition must match. */
   resume?: boolean;
   /** Stop at the first failed run (abandoning the runs in flight). */

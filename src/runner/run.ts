@@ -46,7 +46,7 @@ export async function runMonteCarlo(opts: MonteCarloOptions): Promise<RunSummary
   const { out, runsDir, P, R, total } = plan;
 
   // Checkpoint directory (checkpoint.ts): resume state, or a fresh .runs/.
-  const cp = openCheckpoint({ out, runsDir, definition: plan.definition, resume: opts.resume ?? false, total, R, seedOf: plan.seedOf, log: plan.log, indexColumns: plan.indexColumns, summary: opts.summary ?? true, shard: opts.shard });
+  const cp = openCheckpoint({ out, runsDir, definition: plan.definition, resume: opts.resume ?? false, total, R, seedOf: plan.seedOf, log: plan.log, indexColumns: plan.indexColumns, summary: opts.summary ?? true, format: opts.format, shard: opts.shard });
   if ('complete' in cp) {
     return { out, points: P, replicates: R, total, ran: 0, skipped: total, failures: [], pending: 0, outputs: cp.complete, elapsedMs: Date.now() - t0 };
   }

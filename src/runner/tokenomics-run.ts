@@ -24,6 +24,7 @@ import { topicBandsSpec, type BandRow } from '../output/tokenomics-figures.js';
 import { runMonteCarlo } from './run.js';
 import { readPartTable } from './part.js';
 import type { ProgressMode } from './progress.js';
+import type { OutputFormat } from './assemble.js';
 import type { GridPoint } from './grid.js';
 
 /** Seeded stream of one setup, as earlier versions drew it (kept for `check`, whose baseline measures the
@@ -39,6 +40,8 @@ export interface TokenomicsRunOptions {
   progress?: ProgressMode;
   resume?: boolean;
   failFast?: boolean;
+  /** File format of the tables and metrics (default csv). */
+  format?: OutputFormat;
 }
 
 export interface TokenomicsSummary {
@@ -71,6 +74,7 @@ export async function runTokenomicsScenario(
     seed: opts.baseSeed,
     replicates: opts.replicates,
     kind: 'tokenomics',
+    format: opts.format,
     threads: opts.threads,
     indexColumns: false,
     summary: false,
