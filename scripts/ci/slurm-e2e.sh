@@ -287,7 +287,7 @@ TOTAL=9
 for ((id = 0; id < TOTAL; id++)); do
   if [ $((id % 4)) = 1 ]; then rm -f "$SHARED/.runs/p$((id / R))-r$((id % R)).ndjson"; fi # shard 2 of 4
 done
-rm -f "$SHARED"/*.csv "$SHARED/manifest.json"
+rm -f "$SHARED"/*.csv "$SHARED"/sweep*.svg "$SHARED"/sweep*.png "$SHARED/manifest.json"
 out=$(timeout 60 "$NODE" "$CLI" merge "$SHARED" 2>&1)
 rc=$?
 [ "$rc" = 1 ] || fail "merge with shard 2's parts deleted: exit $rc, expected 1 ($out)"

@@ -48,8 +48,8 @@ describe('--format', () => {
     expect(r.stdout).toContain('losses.parquet');
     await expectTwins(c, p);
     const losses = await readParquet(join(p, 'losses.parquet'));
-    expect(losses.columns.slice(0, 5)).toEqual(['point', 'replicate', 'seed', 'epoch', 'kind']);
-    expect(losses.types.slice(0, 5)).toEqual(['INT64', 'INT64', 'INT64', 'INT64', 'BYTE_ARRAY']);
+    expect(losses.columns.slice(0, 6)).toEqual(['point', 'replicate', 'p', 'seed', 'epoch', 'kind']);
+    expect(losses.types.slice(0, 6)).toEqual(['INT64', 'INT64', 'DOUBLE', 'INT64', 'INT64', 'BYTE_ARRAY']);
     const manifest = JSON.parse(readFileSync(join(p, 'manifest.json'), 'utf8'));
     expect(manifest.format).toBe('parquet');
     expect(manifest.outputs).toContain('metrics.parquet');

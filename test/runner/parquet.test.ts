@@ -98,19 +98,20 @@ describe('--format parquet through the runner', () => {
     const a = newDir('t1');
     const b = newDir('t2');
     const c = newDir('inline');
-    await runMonteCarlo(opts(a, { format: 'parquet', threads: 1 }));
-    await runMonteCarlo(opts(b, { format: 'parquet', threads: 2 }));
-    await runMonteCarlo(opts(c, { format: 'parquet', inline: true }));
+    await runMonteCarlo(opts(a, { format: 'parquet', threads: 1, axisColumns: true }));
+    await runMonteCarlo(opts(b, { format: 'parquet', threads: 2, axisColumns: true }));
+    await runMonteCarlo(opts(c, { format: 'parquet', inline: true, axisColumns: true }));
     const names = files(a, '.parquet');
     expect(names).toEqual(['losses.parquet', 'metrics.parquet', 'summary.parquet', 'weights.parquet']);
     for (const n of names) {
       expect(readFileSync(join(b, n)).equals(readFileSync(join(a, n))), n).toBe(true);
       expect(readFileSync(join(c, n)).equals(readFileSync(join(a, n))), n).toBe(true);
     }
-    // Two shards into one directory, merged with --format parquet.
+    // Two shards into one directory, merged with --format parquet (merge adds the swept-parameter columns, as
+    // sweep does; its sweep pictures are not what this test is about).
     const s = newDir('shards');
     for (const index of [1, 2]) await runMonteCarlo(opts(s, { shard: shardHooks({ index, count: 2 }, 18, 3, {}), threads: 1 }));
-    await mergeShards({ dirs: [s], runJobModule: JOB, handleSignals: false, format: 'parquet' });
+    await mergeShards({ dirs: [s], runJobModule: JOB, handleSignals: false, format: 'parquet', figures: false });
     for (const n of names) expect(readFileSync(join(s, n)).equals(readFileSync(join(a, n))), n).toBe(true);
   });
 

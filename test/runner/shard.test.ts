@@ -30,7 +30,8 @@ const shardOpts = (out: string, spec: ShardSpec, extra: Partial<MonteCarloOption
   opts(out, { shard: shardHooks(spec, TOTAL, R, {}), threads: 1, ...extra });
 const runShard = (out: string, index: number, count: number, extra: Partial<MonteCarloOptions> = {}) =>
   runMonteCarlo(shardOpts(out, { index, count }, extra));
-const merge = (dirs: string[], out?: string) => mergeShards({ dirs, out, runJobModule: JOB, handleSignals: false });
+// The sweep pictures of a merge are compared with the one-machine sweep's in test/cli/merge.test.ts.
+const merge = (dirs: string[], out?: string) => mergeShards({ dirs, out, runJobModule: JOB, handleSignals: false, figures: false });
 
 /** The manifest without the fields that may differ (timing, threads, resumed count, the shards). */
 function manifestCore(dir: string): unknown {
