@@ -18,6 +18,7 @@
 // (O(N_r²·N_obj), computed once, shared by all ≤ gd_max_iters iterations). See `FastObjective` for the algebra.
 
 import type { MechanismParams } from './params.js';
+import { float64Views } from './arrays.js';
 
 /** The subset of mechanism parameters the reputer equations of §4.1 read. */
 export type ListeningParams = Pick<
@@ -61,35 +62,39 @@ export function prepareReports(r: ReputerReports): PreparedReports {
   const { n, nObj, losses } = r;
   if (losses.length !== n * nObj) throw new Error(`reports: expected ${n}×${nObj} values, got ${losses.length}`);
   if (r.stakes.length !== n) throw new Error(`reports: expected ${n} stakes, got ${r.stakes.length}`);
-  const count = new Int32Array(nObj);
-  const minv = new Float64Array(nObj).fill(Infinity);
-  for (let m = 0; m < n; m++) {
-    const o = m * nObj;
-    for (let j = 0; j < nObj; j++) {
-      const v = losses[o + j];
+  // Per object: how many reported it and its minimum reported value (the fill value of §3.6).
+  const live = new Uint8Array(nObj);
+  const full = new Uint8Array(nObj);
+  let nFull = 0;
+  let nPartial = 0;
+  let filled = losses;
+  for (let j = 0; j < nObj; j++) {
+    let count = 0;
+    let minv = Infinity;
+    for (let m = 0; m < n; m++) {
+      const v = losses[m * nObj + j];
       if (v === v) {
-        count[j]++;
-        if (v < minv[j]) minv[j] = v;
+        count++;
+        if (v < minv) minv = v;
       }
     }
-  }
-  const full: number[] = [];
-  const partial: number[] = [];
-  const live = new Uint8Array(nObj);
-  for (let j = 0; j < nObj; j++) {
-    if (count[j] === n) full.push(j);
-    else if (count[j] > 0) partial.push(j);
-    if (count[j] > 0) live[j] = 1;
-  }
-  let filled = losses;
-  if (full.length !== nObj) {
-    filled = new Float64Array(losses);
-    for (let m = 0; m < n; m++) {
-      const o = m * nObj;
-      for (let j = 0; j < nObj; j++) if (!(filled[o + j] === filled[o + j])) filled[o + j] = live[j] ? minv[j] : 0;
+    if (count > 0) live[j] = 1;
+    if (count === n) {
+      full[j] = 1;
+      nFull++;
+      continue;
     }
+    if (count > 0) nPartial++;
+    if (filled === losses) filled = new Float64Array(losses);
+    for (let m = 0; m < n; m++) if (!(filled[m * nObj + j] === filled[m * nObj + j])) filled[m * nObj + j] = count > 0 ? minv : 0;
   }
-  return { ...r, fullCols: Int32Array.from(full), partialCols: Int32Array.from(partial), filled, live };
+  // The full objects, then the partial ones, each in object order.
+  const cols = new Int32Array(nFull + nPartial);
+  for (let j = 0, f = 0, p = nFull; j < nObj; j++) {
+    if (full[j]) cols[f++] = j;
+    else if (live[j]) cols[p++] = j;
+  }
+  return { n, nObj, losses, stakes: r.stakes, fullCols: cols.subarray(0, nFull), partialCols: cols.subarray(nFull), filled, live };
 }
 
 /** Adjusted stakes Ŝ_m = min(N_r a_m S_m / Σ a S, 1). // eq. 30 */
@@ -242,19 +247,28 @@ class FastObjective {
     const n = (this.n = rep.n);
     const { nObj, fullCols, partialCols, losses, filled } = rep;
     const nFull = (this.nFull = fullCols.length);
+    const nPart = (this.nPart = partialCols.length);
+    // Every array of the evaluator, carved from one buffer.
+    [
+      this.mu, this.X, this.muX, this.G, this.Praw, this.Pfill, this.q, this.sh, this.shp, this.dFull2, this.dPart2, this.p, this.y,
+      this.sq, this.PK, this.PQ, this.sqp, this.S1b, this.g, this.Ct, this.Cp, this.dPartScratch, this.T,
+    ] = float64Views(
+      nFull, n * nFull, n, n * n, nPart * n, nPart * n, n, n, n, n, n, n, n,
+      n, n * (n + 1), n * (n + 1), n + 1, n, n, nFull, nPart, n, n,
+    );
     // centre: consensus of the full objects at the starting coefficients
     const sh0 = adjustedStakes(a0, rep.stakes);
     let Z0 = 0;
     for (let m = 0; m < n; m++) Z0 += sh0[m];
-    const mu = (this.mu = new Float64Array(nFull));
+    const mu = this.mu;
     for (let m = 0; m < n; m++) {
       const o = m * nObj;
       const w = sh0[m];
       for (let c = 0; c < nFull; c++) mu[c] += w * losses[o + fullCols[c]];
     }
     if (Z0 > 0) for (let c = 0; c < nFull; c++) mu[c] /= Z0;
-    const X = (this.X = new Float64Array(n * nFull));
-    const muX = (this.muX = new Float64Array(n));
+    const X = this.X;
+    const muX = this.muX;
     for (let m = 0; m < n; m++) {
       const o = m * nObj;
       const r = m * nFull;
@@ -267,7 +281,7 @@ class FastObjective {
       muX[m] = s;
     }
     // Gram matrix of the centred full-object reports, once per epoch: O(N_r² · N_full)
-    const G = (this.G = new Float64Array(n * n));
+    const G = this.G;
     for (let m = 0; m < n; m++) {
       const rm = m * nFull;
       let k = m;
@@ -300,9 +314,6 @@ class FastObjective {
         G[m * n + k] = G[k * n + m] = s;
       }
     }
-    const nPart = (this.nPart = partialCols.length);
-    this.Praw = new Float64Array(nPart * n);
-    this.Pfill = new Float64Array(nPart * n);
     for (let c = 0; c < nPart; c++) {
       const j = partialCols[c];
       for (let m = 0; m < n; m++) {
@@ -310,25 +321,8 @@ class FastObjective {
         this.Pfill[c * n + m] = filled[m * nObj + j];
       }
     }
-    this.q = new Float64Array(n);
-    this.sh = new Float64Array(n);
-    this.shp = new Float64Array(n);
-    this.dFull2 = new Float64Array(n);
-    this.dPart2 = new Float64Array(n);
-    this.p = new Float64Array(n);
-    this.y = new Float64Array(n);
     this.order = new Int32Array(n);
     this.pos = new Int32Array(n);
-    this.sq = new Float64Array(n);
-    this.PK = new Float64Array(n * (n + 1));
-    this.PQ = new Float64Array(n * (n + 1));
-    this.sqp = new Float64Array(n + 1);
-    this.S1b = new Float64Array(n);
-    this.g = new Float64Array(n);
-    this.Ct = new Float64Array(nFull);
-    this.Cp = new Float64Array(nPart);
-    this.dPartScratch = new Float64Array(n);
-    this.T = new Float64Array(n);
   }
 
   /** Adjusted stakes at the base coefficients (valid after setBase). */

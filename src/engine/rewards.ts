@@ -26,7 +26,7 @@ import type { MechanismParams } from './params.js';
 import { applyStakeFloor, objectLayout, stakeWeightedLosses, type ObjectLayout } from './synthesis.js';
 import { potential, sampleStd } from './weights.js';
 
-const stdOfAll = (x: Float64Array): number => sampleStd(x, x.length);
+const stdOfAll = (x: ArrayLike<number>): number => sampleStd(x, x.length);
 import { listeningCoefficients, prepareReports, type ListeningOptions } from './listening.js';
 
 export {
@@ -135,6 +135,11 @@ export type SigmaParams = Pick<MechanismParams, 'sigma_window' | 'sigma_window_s
  *  `sigma_window_size` ones (docs/chain.md C9). 'epochs': all scores of the current epoch and the
  *  `sigma_window_size − 1` before it. `history` is newest first. // eq. 29 */
 export function scoreWindow(current: ArrayLike<number>, history: readonly ArrayLike<number>[], params: SigmaParams): Float64Array {
+  return Float64Array.from(scoreWindowValues(current, history, params));
+}
+
+/** The samples of `scoreWindow` as a plain list. */
+function scoreWindowValues(current: ArrayLike<number>, history: readonly ArrayLike<number>[], params: SigmaParams): number[] {
   const out: number[] = [];
   const size = params.sigma_window_size;
   if (params.sigma_window === 'samples') {
@@ -151,7 +156,7 @@ export function scoreWindow(current: ArrayLike<number>, history: readonly ArrayL
       for (let i = 0; i < h.length; i++) out.push(h[i]);
     }
   }
-  return Float64Array.from(out);
+  return out;
 }
 
 
@@ -519,8 +524,12 @@ export function computeEpochRewards(
   let iterations = 0;
   const reputersPaid = nRa > 0 && D0 > 0; // Σ a S = 0: eq. 30 undefined → no reputer payout
   if (reputersPaid) {
-    const R = new Float64Array(nRa * L.count);
-    for (let i = 0; i < nRa; i++) R.set(losses.subarray(rIdx[i] * L.count, (rIdx[i] + 1) * L.count), i * L.count);
+    // The rows of the reputers taking part (all of them, usually: then the matrix itself).
+    let R = losses;
+    if (nRa < nR) {
+      R = new Float64Array(nRa * L.count);
+      for (let i = 0; i < nRa; i++) R.set(losses.subarray(rIdx[i] * L.count, (rIdx[i] + 1) * L.count), i * L.count);
+    }
     const rep = prepareReports({ n: nRa, nObj: L.count, losses: R, stakes: Sa });
     const res = listeningCoefficients(rep, a0, params, opts);
     aNew = res.coefficients;
@@ -549,13 +558,13 @@ export function computeEpochRewards(
   }
 
   // ── u, ũ, F ──
-  const sigmaI = stdOfAll(scoreWindow(Ti, state.infererScoreHistory, params));
+  const sigmaI = stdOfAll(scoreWindowValues(Ti, state.infererScoreHistory, params));
   const u = workerRewardFractions(Ti, sigmaI, params.p_reward_inference, params);
   const si = smoothAndEntropy(u, state.smoothInferer, iIdx, params);
   const F = iIdx.length > 0 ? si.entropy : 0;
 
   // ── v, ṽ, G ──
-  const sigmaF = stdOfAll(scoreWindow(Tf, state.forecasterScoreHistory, params));
+  const sigmaF = stdOfAll(scoreWindowValues(Tf, state.forecasterScoreHistory, params));
   const v = workerRewardFractions(Tf, sigmaF, params.p_reward_forecast, params);
   const sf = smoothAndEntropy(v, state.smoothForecaster, fIdx, params);
   const G = fIdx.length === 0 || iIdx.length === 1 ? 0 : sf.entropy;
