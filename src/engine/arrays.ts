@@ -35,3 +35,8 @@ export function float64Views(...lengths: number[]): Float64Array<ArrayBuffer>[] 
 
 /** One zero-filled Float64Array of length n (`float64Views(n)[0]`). */
 export const float64Array = (n: number): Float64Array<ArrayBuffer> => float64Views(n)[0];
+
+/** dst[at + i] = src[i] for every i: a plain loop, cheaper than `TypedArray.set` for the engine's short arrays. */
+export function copyInto(dst: Float64Array, src: ArrayLike<number>, at = 0): void {
+  for (let i = 0; i < src.length; i++) dst[at + i] = src[i];
+}

@@ -18,7 +18,7 @@
 // (O(N_r²·N_obj), computed once, shared by all ≤ gd_max_iters iterations). See `FastObjective` for the algebra.
 
 import type { MechanismParams } from './params.js';
-import { float64Views } from './arrays.js';
+import { copyInto, float64Views } from './arrays.js';
 
 /** The subset of mechanism parameters the reputer equations of §4.1 read. */
 export type ListeningParams = Pick<
@@ -384,8 +384,7 @@ class FastObjective {
     this.obj = this.scores(this.dFull2, this.dPart2, 0, 0, this.normFull2 + this.normPart2, this.T);
     // sort q descending, prefix sums over that order
     const { order, pos, sq, PK, PQ, sqp } = this;
-    for (let i = 0; i < n; i++) order[i] = i;
-    order.sort((i, k) => q[k] - q[i] || i - k);
+    sortByDescending(order, q);
     sqp[0] = 0;
     for (let i = 0; i < n; i++) {
       pos[order[i]] = i;
@@ -535,6 +534,19 @@ class FastObjective {
   }
 }
 
+/** order ← 0..n−1 sorted by q descending, ties by index (insertion sort: n is the number of reputers). */
+function sortByDescending(order: Int32Array, q: Float64Array): void {
+  const n = order.length;
+  for (let i = 0; i < n; i++) {
+    let t = i;
+    while (t > 0 && (q[order[t - 1]] < q[i] || (q[order[t - 1]] === q[i] && order[t - 1] > i))) {
+      order[t] = order[t - 1];
+      t--;
+    }
+    order[t] = i;
+  }
+}
+
 // ------------------------------------------------------------------------------------------------------------
 
 /** Result of the listening-coefficient ascent (eq. 35). */
@@ -618,12 +630,12 @@ export function listeningReference(
   let iterations = 0;
   const pert = new Float64Array(n);
   while (maxg >= params.gd_threshold && it < params.gd_max_iters) {
-    old.set(a);
+    copyInto(old, a);
     let obj: number;
     if (fast) {
       fast.setBase(a);
-      repT.set(fast.T);
-      repSh.set(fast.adjusted);
+      copyInto(repT, fast.T);
+      copyInto(repSh, fast.adjusted);
       obj = fast.obj;
     } else {
       const base = reputerConsensusScores(rep, a, params);

@@ -104,23 +104,31 @@ export interface WorkerScores {
  *  one-in loss) drops out. A class with a single participant scores 0 (no one-out exists); f⁺ uses the number of
  *  participating forecasters. */
 export function workerScores(ell: Float64Array, L: ObjectLayout, params: Pick<MechanismParams, 'f_plus'>): WorkerScores {
-  const count = (a: Uint8Array) => a.reduce((s, x) => s + x, 0);
+  const count = (a: Uint8Array) => {
+    let c = 0;
+    for (let i = 0; i < a.length; i++) c += a[i];
+    return c;
+  };
   // inferers
-  const iAct = Uint8Array.from({ length: L.nI }, (_, j) => (Number.isFinite(ell[L.inference + j]) ? 1 : 0));
+  const iAct = new Uint8Array(L.nI);
+  for (let j = 0; j < L.nI; j++) iAct[j] = Number.isFinite(ell[L.inference + j]) ? 1 : 0;
   const rawI = new Float64Array(L.nI);
   for (let j = 0; j < L.nI; j++) rawI[j] = ell[L.networkOneOut + j] - ell[L.network]; // eq. 22
   if (count(iAct) > 1) for (let j = 0; j < L.nI; j++) if (!Number.isFinite(rawI[j])) iAct[j] = 0;
   const nIa = count(iAct);
-  const inf = Float64Array.from(rawI, (x, j) => (!iAct[j] ? NaN : nIa === 1 ? 0 : x));
+  const inf = new Float64Array(L.nI);
+  for (let j = 0; j < L.nI; j++) inf[j] = !iAct[j] ? NaN : nIa === 1 ? 0 : rawI[j];
   // forecasters
   const out = forecasterOneOutScores(ell, L);
   const oin = forecasterOneInScores(ell, L);
-  const fAct = Uint8Array.from({ length: L.nF }, (_, k) => (Number.isFinite(ell[L.forecastImplied + k]) ? 1 : 0));
+  const fAct = new Uint8Array(L.nF);
+  for (let k = 0; k < L.nF; k++) fAct[k] = Number.isFinite(ell[L.forecastImplied + k]) ? 1 : 0;
   if (count(fAct) > 1) for (let k = 0; k < L.nF; k++) if (!Number.isFinite(out[k]) || !Number.isFinite(oin[k])) fAct[k] = 0;
   const nFa = count(fAct);
   const fp = fPlus(nFa, params.f_plus);
   const raw = forecasterScores(out, oin, fp);
-  const fc = Float64Array.from(raw, (x, k) => (!fAct[k] ? NaN : nFa === 1 ? 0 : x));
+  const fc = new Float64Array(L.nF);
+  for (let k = 0; k < L.nF; k++) fc[k] = !fAct[k] ? NaN : nFa === 1 ? 0 : raw[k];
   return { inferer: inf, forecaster: fc, forecasterOneOut: out, forecasterOneIn: oin, infererActive: iAct, forecasterActive: fAct, fPlus: fp };
 }
 
@@ -455,8 +463,8 @@ function scatter(n: number, idx: number[], vals: Float64Array, fill: number): Fl
 }
 
 function carried(prev: Float64Array, n: number, idx: number[], vals: Float64Array, fresh: number): Float64Array {
-  const out = new Float64Array(Math.max(n, prev.length)).fill(fresh);
-  out.set(prev.subarray(0, Math.min(prev.length, out.length)));
+  const out = new Float64Array(Math.max(n, prev.length));
+  for (let i = 0; i < out.length; i++) out[i] = i < prev.length ? prev[i] : fresh;
   for (let i = 0; i < idx.length; i++) out[idx[i]] = vals[i];
   return out;
 }

@@ -15,7 +15,7 @@ import {
   weightedPercentiles,
 } from './weights.js';
 import { LOO_INTERPOLATION_MIN, interpolatedOneOuts } from './loo.js';
-import { float64Views } from './arrays.js';
+import { copyInto, float64Views } from './arrays.js';
 
 export type SynthesisParams = Pick<
   MechanismParams,
@@ -86,11 +86,11 @@ export function cloneRegretState(s: RegretState): RegretState {
     s.oneIn.length,
     s.inclusions.length,
   );
-  network.set(s.network);
-  naive.set(s.naive);
-  oneOut.set(s.oneOut);
-  oneIn.set(s.oneIn);
-  inclusions.set(s.inclusions);
+  copyInto(network, s.network);
+  copyInto(naive, s.naive);
+  copyInto(oneOut, s.oneOut);
+  copyInto(oneIn, s.oneIn);
+  copyInto(inclusions, s.inclusions);
   return { nI: s.nI, nF: s.nF, network, naive, oneOut, oneIn, networkLoss: s.networkLoss, inclusions, storedInitialRegret: s.storedInitialRegret };
 }
 
@@ -492,11 +492,11 @@ export function objectLayout(nI: number, nF: number): ObjectLayout {
 export function objectValues(res: SynthesisResult, inferences: Float64Array, L: ObjectLayout, out = new Float64Array(L.count)): Float64Array {
   out[L.network] = res.network;
   out[L.naive] = res.naive;
-  out.set(inferences, L.inference);
-  out.set(res.forecastImplied, L.forecastImplied);
-  out.set(res.forecastImpliedOneOut, L.forecastImpliedOneOut);
-  out.set(res.networkOneOut, L.networkOneOut);
-  out.set(res.naiveOneIn, L.naiveOneIn);
+  copyInto(out, inferences, L.inference);
+  copyInto(out, res.forecastImplied, L.forecastImplied);
+  copyInto(out, res.forecastImpliedOneOut, L.forecastImpliedOneOut);
+  copyInto(out, res.networkOneOut, L.networkOneOut);
+  copyInto(out, res.naiveOneIn, L.naiveOneIn);
   return out;
 }
 

@@ -56,6 +56,7 @@ const MINUS = 0x2d;
 export class CsvRowEncoder {
   private buf: Buffer;
   private pos = 0;
+  private readonly known = new Map<string, Uint8Array>();
 
   constructor(initialBytes = 1 << 16) {
     this.buf = Buffer.allocUnsafe(initialBytes);
@@ -111,7 +112,7 @@ export class CsvRowEncoder {
   /** String(x), NaN → nothing. Integers of 32 bits are written digit by digit (the same text). */
   private number(v: number): void {
     if (v !== v) return;
-    if ((v | 0) === v) {
+    if ((v | 0) === v && v !== -2147483648) {
       this.room(11);
       const b = this.buf;
       let x = v;
@@ -119,12 +120,11 @@ export class CsvRowEncoder {
         b[this.pos++] = MINUS;
         x = -x;
       }
-      let digits = 1;
-      for (let t = x; t >= 10; t = Math.floor(t / 10)) digits++;
+      const digits = x < 10 ? 1 : x < 100 ? 2 : x < 1000 ? 3 : x < 10000 ? 4 : x < 100000 ? 5 : x < 1e6 ? 6 : x < 1e7 ? 7 : x < 1e8 ? 8 : x < 1e9 ? 9 : 10;
       let at = this.pos + digits;
       this.pos = at;
       do {
-        const q = Math.floor(x / 10);
+        const q = (x / 10) | 0;
         b[--at] = 0x30 + (x - q * 10);
         x = q;
       } while (x > 0);
@@ -146,6 +146,20 @@ export class CsvRowEncoder {
   /** A cell text as a CSV field (`csvField`), UTF-8. */
   private string(s: string): void {
     const n = s.length;
+    if (n <= 32) {
+      // Short texts (kinds, names) repeat row after row: their bytes are kept.
+      let bytes = this.known.get(s);
+      if (bytes === undefined) {
+        bytes = Buffer.from(csvField(s), 'utf8');
+        if (this.known.size < 256) this.known.set(s, bytes);
+      }
+      this.room(bytes.length);
+      const b = this.buf;
+      let p = this.pos;
+      for (let i = 0; i < bytes.length; i++) b[p++] = bytes[i];
+      this.pos = p;
+      return;
+    }
     let plain = true;
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);

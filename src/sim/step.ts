@@ -5,7 +5,7 @@
 // the losses of epoch i−1's objects are reported in epoch i. Rewards (and emission) start at the first epoch
 // whose reports cover every object (docs/agents.md #10).
 
-import type { AdversaryReputerView, AdversaryWorkerView, HonestInferer, Population, ReputerView, Seated, WorkerView } from '../agents/index.js';
+import type { AdversaryReputerView, AdversaryWorkerView, ForecasterView, HonestInferer, Population, ReputerView, Seated, WorkerView } from '../agents/index.js';
 import { isPresent, objectKeys } from '../agents/index.js';
 import type { MechanismParams } from '../engine/params.js';
 import {
@@ -19,7 +19,7 @@ import {
 import { computeEpochRewards, initialRewardState } from '../engine/rewards.js';
 import { cutForecastElements } from '../engine/sortition.js';
 import { activeSets, drawActive, emaOf, scoreDrawn } from './active-set.js';
-import { float64Views } from '../engine/arrays.js';
+import { copyInto, float64Views } from '../engine/arrays.js';
 import type { EpochRecord, SimState } from './record.js';
 
 export interface StepParams {
@@ -180,10 +180,10 @@ export function step(
     drawnInferers = { submitted, drawn: d.active };
     for (let j = 0; j < nI; j++) if (!d.active[j]) (inferences[j] = NaN), (present.inferers[j] = 0);
   }
-  const fView = { ...view, inferences, actualLog10Loss };
+  const fView: ForecasterView = { world, inferers: ids.inferers, previousNetworkInference: state.previousNetworkInference, inferences, actualLog10Loss };
   const submitForecaster = (k: number, v: typeof fView): void => {
     const { participant: p, streams } = pop.forecasters[k];
-    if (present.forecasters[k]) forecasts.set(p.forecast(v, streams), k * nI);
+    if (present.forecasters[k]) copyInto(forecasts, p.forecast(v, streams), k * nI);
     else forecasts.fill(NaN, k * nI, (k + 1) * nI);
   };
   for (let k = 0; k < nF; k++) if (!isAdversary(pop.forecasters[k])) submitForecaster(k, fView);
@@ -244,7 +244,7 @@ export function step(
     reports = reportsOut;
     const report = (m: number, v: ReputerView): void => {
       const { participant, streams } = pop.reputers[m];
-      if (present.reputers[m]) reports!.set(participant.report(v, streams), m * nObj);
+      if (present.reputers[m]) copyInto(reports!, participant.report(v, streams), m * nObj);
       else reports!.fill(NaN, m * nObj, (m + 1) * nObj);
     };
     for (let m = 0; m < nR; m++) if (!isAdversary(pop.reputers[m])) report(m, rView);
