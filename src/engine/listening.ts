@@ -576,9 +576,9 @@ function applyStep(
   stakes: Float64Array,
   sumS: number,
   params: ListeningParams,
+  next = new Float64Array(a.length),
 ): boolean {
   const n = a.length;
-  const next = new Float64Array(n);
   let fo = 0;
   let fn = 0;
   for (let m = 0; m < n; m++) {
@@ -629,6 +629,7 @@ export function listeningReference(
   let maxg = 1;
   let iterations = 0;
   const pert = new Float64Array(n);
+  const stepped = new Float64Array(n);
   while (maxg >= params.gd_threshold && it < params.gd_max_iters) {
     copyInto(old, a);
     let obj: number;
@@ -655,7 +656,7 @@ export function listeningReference(
       grad[l] = (1 - obj / obj2) / d;
     }
     iterations++;
-    if (!applyStep(a, old, grad, S, sumS, params)) it = params.gd_max_iters;
+    if (!applyStep(a, old, grad, S, sumS, params, stepped)) it = params.gd_max_iters;
     let md = 0;
     for (let m = 0; m < n; m++) md = Math.max(md, Math.abs(a[m] - old[m]));
     maxg = md / params.lambda;
