@@ -164,11 +164,6 @@ export function median(v: ArrayLike<number>, n: number): number {
   return n % 2 === 1 ? s[h] : 0.5 * (s[h - 1] + s[h]);
 }
 
-/**
- * Weighted percentiles of a weighted sample — eq. 17, eq. 18, eq. 19: sort by value (ties keep input order), C_l = (c_l −
- * w_l/2)/Σw, and interpolate linearly; q outside [C_first, C_last] clamps to the end values.
- * If `shrinkAround` is a number, values are first moved toward it by 1/√N (eq. 16).
- */
 /** Indices 0..n−1 ordered by value, ties by index. */
 function ascendingOrder(values: ArrayLike<number>, n: number): Int32Array {
   const order = new Int32Array(n);
@@ -185,6 +180,11 @@ function ascendingOrder(values: ArrayLike<number>, n: number): Int32Array {
   return order;
 }
 
+/**
+ * Weighted percentiles of a weighted sample — eq. 17, eq. 18, eq. 19: sort by value (ties keep input order), C_l = (c_l −
+ * w_l/2)/Σw, and interpolate linearly; q outside [C_first, C_last] clamps to the end values.
+ * If `shrinkAround` is a number, values are first moved toward it by 1/√N (eq. 16).
+ */
 export function weightedPercentiles(
   values: ArrayLike<number>,
   weights: ArrayLike<number>,
