@@ -11,7 +11,7 @@
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { benchSynthesis } from './synthesis-bench.js';
-import { benchRewards, syntheticRewardInput } from './rewards-bench.js';
+import { benchRewards, timeListeningAscents } from './rewards-bench.js';
 import { benchRunner } from './runner-bench.js';
 import { benchStartup } from './startup-bench.js';
 import { benchOutput } from './output-bench.js';
@@ -19,9 +19,6 @@ import { loadScenario } from '../src/scenario/load.js';
 import { runJob } from '../src/sim/job.js';
 import { partBuilder } from '../src/runner/part.js';
 import { projectRoot } from '../src/scenario/paths.js';
-import { profileParams } from '../src/engine/params.js';
-import { objectLayout } from '../src/engine/rewards.js';
-import { listeningCoefficients, prepareReports } from '../src/engine/listening.js';
 
 const root = projectRoot();
 const scenario = loadScenario(join(root, 'scenarios/figure2-3.yaml'));
@@ -69,20 +66,13 @@ function benchSimulation(): string[] {
   ratios.push(`every table / no table (--tables none), one run: ×${(all / none).toFixed(2)}`);
 
   // The listening ascent at the figure's scale (N_i = N_f = 3, N_r = 5): fast against definitional.
-  const ref = profileParams('reference');
   const nW = scenario.participants.inferers.count;
   const nR = scenario.participants.reputers.count;
-  const input = syntheticRewardInput(nW, nW, nR, 7);
-  const rep = prepareReports({ n: nR, nObj: objectLayout(nW, nW).count, losses: input.losses, stakes: input.stakes });
-  const a0 = new Float64Array(nR).fill(1);
-  const batch = (method: 'fast' | 'naive') => (): void => {
-    for (let i = 0; i < 200; i++) listeningCoefficients(rep, a0, ref, { method });
-  };
-  const [fast, naive] = interleaved([batch('fast'), batch('naive')], 7);
-  ratios.push(`listening ascent at the figure's scale (N_i = N_f = ${nW}, N_r = ${nR}): definitional / fast ×${(naive / fast).toFixed(2)}`);
+  const asc = timeListeningAscents(nR, nW);
+  ratios.push(`listening ascent at the figure's scale (N_i = N_f = ${nW}, N_r = ${nR}): definitional / fast ×${asc.ratio.toFixed(2)}`);
   return [
     `simulation: one figure-2 run (${scenario.epochs} epochs, ${nW} workers, ${nR} reputers), median of 7: every table ${all.toFixed(0)} ms → ${((scenario.epochs / all) * 1000).toFixed(0)} epochs/s; no table ${none.toFixed(0)} ms`,
-    `  listening ascent, N_r = ${nR}: fast ${(fast / 200).toFixed(3)} ms, definitional ${(naive / 200).toFixed(3)} ms per call`,
+    `  listening ascent, N_r = ${nR}: fast ${asc.fastMs.toFixed(3)} ms, definitional ${asc.definitionalMs.toFixed(3)} ms per call`,
   ];
 }
 

@@ -42,6 +42,25 @@ function timeInterleaved(fns: (() => void)[], minMs: number, minReps: number): n
   return times.map(median);
 }
 
+/**
+ * The listening ascent (eq. 35, reference) timed both ways on the same synthetic epoch, interleaved: the fast
+ * evaluator (the default) and the definitional one (`method: 'naive'`, the chain's recomputation of every
+ * perturbed objective). Median ms of each and their ratio.
+ */
+export function timeListeningAscents(nR = 50, nW = 32, minMs = 500): { fastMs: number; definitionalMs: number; ratio: number } {
+  const ref = profileParams('reference');
+  const nObj = objectLayout(nW, nW).count;
+  const input = syntheticRewardInput(nW, nW, nR, nR);
+  const rep = prepareReports({ n: nR, nObj, losses: input.losses, stakes: input.stakes });
+  const a0 = new Float64Array(nR).fill(1);
+  const [fastMs, definitionalMs] = timeInterleaved(
+    [() => void listeningCoefficients(rep, a0, ref, { method: 'fast' }), () => void listeningCoefficients(rep, a0, ref, { method: 'naive' })],
+    minMs,
+    5,
+  );
+  return { fastMs, definitionalMs, ratio: definitionalMs / fastMs };
+}
+
 export function benchRewards(sizes = [5, 50, 500], nW = 32): string[] {
   const ref = profileParams('reference');
   const wp = profileParams('whitepaper');

@@ -95,7 +95,8 @@ export interface Reputer {
   readonly kind: string;
   /** Stake at the start of the run. */
   readonly initialStake: number;
-  /** Reported log10 loss of each of `view.objects`, aligned with them (NaN = not reported). */
+  /** Reported log10 loss of each of `view.objects`, aligned with them (NaN = not reported). The array may
+   *  be the reputer's own, overwritten by its next report: callers copy what they keep. */
   report(view: ReputerView, streams: Streams): Float64Array;
 }
 

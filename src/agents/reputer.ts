@@ -39,6 +39,8 @@ export function honestReputer(id: string, cfg: ParticipantsConfig['reputers'], s
   let lastObjects: readonly string[] | null = null;
   let vals = new Float64Array(0);
   let noise: Rng[] = [];
+  // The report, rewritten in place every epoch (the Reputer contract: callers copy it).
+  let out = new Float64Array(0);
   return {
     id,
     kind: 'honest',
@@ -54,7 +56,7 @@ export function honestReputer(id: string, cfg: ParticipantsConfig['reputers'], s
         noise = view.objects.map((k) => s(`noise/${k}`));
       }
       const n = view.objects.length;
-      const out = new Float64Array(n);
+      if (out.length !== n) out = new Float64Array(n);
       for (let i = 0; i < n; i++) {
         const t = view.trueLog10Loss[i];
         if (!Number.isFinite(t)) {

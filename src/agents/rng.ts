@@ -23,25 +23,24 @@ export interface Rng {
  * identity and purpose, and seedrandom's own generators are separate closures per stream.
  */
 class AleaStream implements Rng {
-  private c: number;
-  private s0: number;
-  private s1: number;
-  private s2: number;
+  /** c, s0, s1, s2. In a typed array, so stepping never allocates (a double in an object field may be boxed). */
+  private readonly st = new Float64Array(4);
 
   constructor(seed: string) {
     const st = seedrandom.alea(seed, { state: true }).state() as unknown as { c: number; s0: number; s1: number; s2: number };
-    this.c = st.c;
-    this.s0 = st.s0;
-    this.s1 = st.s1;
-    this.s2 = st.s2;
+    this.st[0] = st.c;
+    this.st[1] = st.s0;
+    this.st[2] = st.s1;
+    this.st[3] = st.s2;
   }
 
   /** alea.next(): 32 bits of state in [0, 1). */
   private next(): number {
-    const t = 2091639 * this.s0 + this.c * 2.3283064365386963e-10; // 2^-32
-    this.s0 = this.s1;
-    this.s1 = this.s2;
-    return (this.s2 = t - (this.c = t | 0));
+    const st = this.st;
+    const t = 2091639 * st[1] + st[0] * 2.3283064365386963e-10; // 2^-32
+    st[1] = st[2];
+    st[2] = st[3];
+    return (st[3] = t - (st[0] = t | 0));
   }
 
   /** alea.double(): 53 bits. */

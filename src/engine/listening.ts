@@ -18,6 +18,7 @@
 // (O(N_r²·N_obj), computed once, shared by all ≤ gd_max_iters iterations). See `FastObjective` for the algebra.
 
 import type { MechanismParams } from './params.js';
+import { copyInto, float64Views } from './arrays.js';
 
 /** The subset of mechanism parameters the reputer equations of §4.1 read. */
 export type ListeningParams = Pick<
@@ -61,35 +62,39 @@ export function prepareReports(r: ReputerReports): PreparedReports {
   const { n, nObj, losses } = r;
   if (losses.length !== n * nObj) throw new Error(`reports: expected ${n}×${nObj} values, got ${losses.length}`);
   if (r.stakes.length !== n) throw new Error(`reports: expected ${n} stakes, got ${r.stakes.length}`);
-  const count = new Int32Array(nObj);
-  const minv = new Float64Array(nObj).fill(Infinity);
-  for (let m = 0; m < n; m++) {
-    const o = m * nObj;
-    for (let j = 0; j < nObj; j++) {
-      const v = losses[o + j];
+  // Per object: how many reported it and its minimum reported value (the fill value of §3.6).
+  const live = new Uint8Array(nObj);
+  const full = new Uint8Array(nObj);
+  let nFull = 0;
+  let nPartial = 0;
+  let filled = losses;
+  for (let j = 0; j < nObj; j++) {
+    let count = 0;
+    let minv = Infinity;
+    for (let m = 0; m < n; m++) {
+      const v = losses[m * nObj + j];
       if (v === v) {
-        count[j]++;
-        if (v < minv[j]) minv[j] = v;
+        count++;
+        if (v < minv) minv = v;
       }
     }
-  }
-  const full: number[] = [];
-  const partial: number[] = [];
-  const live = new Uint8Array(nObj);
-  for (let j = 0; j < nObj; j++) {
-    if (count[j] === n) full.push(j);
-    else if (count[j] > 0) partial.push(j);
-    if (count[j] > 0) live[j] = 1;
-  }
-  let filled = losses;
-  if (full.length !== nObj) {
-    filled = new Float64Array(losses);
-    for (let m = 0; m < n; m++) {
-      const o = m * nObj;
-      for (let j = 0; j < nObj; j++) if (!(filled[o + j] === filled[o + j])) filled[o + j] = live[j] ? minv[j] : 0;
+    if (count > 0) live[j] = 1;
+    if (count === n) {
+      full[j] = 1;
+      nFull++;
+      continue;
     }
+    if (count > 0) nPartial++;
+    if (filled === losses) filled = new Float64Array(losses);
+    for (let m = 0; m < n; m++) if (!(filled[m * nObj + j] === filled[m * nObj + j])) filled[m * nObj + j] = count > 0 ? minv : 0;
   }
-  return { ...r, fullCols: Int32Array.from(full), partialCols: Int32Array.from(partial), filled, live };
+  // The full objects, then the partial ones, each in object order.
+  const cols = new Int32Array(nFull + nPartial);
+  for (let j = 0, f = 0, p = nFull; j < nObj; j++) {
+    if (full[j]) cols[f++] = j;
+    else if (live[j]) cols[p++] = j;
+  }
+  return { n, nObj, losses, stakes: r.stakes, fullCols: cols.subarray(0, nFull), partialCols: cols.subarray(nFull), filled, live };
 }
 
 /** Adjusted stakes Ŝ_m = min(N_r a_m S_m / Σ a S, 1). // eq. 30 */
@@ -242,19 +247,28 @@ class FastObjective {
     const n = (this.n = rep.n);
     const { nObj, fullCols, partialCols, losses, filled } = rep;
     const nFull = (this.nFull = fullCols.length);
+    const nPart = (this.nPart = partialCols.length);
+    // Every array of the evaluator, carved from one buffer.
+    [
+      this.mu, this.X, this.muX, this.G, this.Praw, this.Pfill, this.q, this.sh, this.shp, this.dFull2, this.dPart2, this.p, this.y,
+      this.sq, this.PK, this.PQ, this.sqp, this.S1b, this.g, this.Ct, this.Cp, this.dPartScratch, this.T,
+    ] = float64Views(
+      nFull, n * nFull, n, n * n, nPart * n, nPart * n, n, n, n, n, n, n, n,
+      n, n * (n + 1), n * (n + 1), n + 1, n, n, nFull, nPart, n, n,
+    );
     // centre: consensus of the full objects at the starting coefficients
     const sh0 = adjustedStakes(a0, rep.stakes);
     let Z0 = 0;
     for (let m = 0; m < n; m++) Z0 += sh0[m];
-    const mu = (this.mu = new Float64Array(nFull));
+    const mu = this.mu;
     for (let m = 0; m < n; m++) {
       const o = m * nObj;
       const w = sh0[m];
       for (let c = 0; c < nFull; c++) mu[c] += w * losses[o + fullCols[c]];
     }
     if (Z0 > 0) for (let c = 0; c < nFull; c++) mu[c] /= Z0;
-    const X = (this.X = new Float64Array(n * nFull));
-    const muX = (this.muX = new Float64Array(n));
+    const X = this.X;
+    const muX = this.muX;
     for (let m = 0; m < n; m++) {
       const o = m * nObj;
       const r = m * nFull;
@@ -267,7 +281,7 @@ class FastObjective {
       muX[m] = s;
     }
     // Gram matrix of the centred full-object reports, once per epoch: O(N_r² · N_full)
-    const G = (this.G = new Float64Array(n * n));
+    const G = this.G;
     for (let m = 0; m < n; m++) {
       const rm = m * nFull;
       let k = m;
@@ -300,9 +314,6 @@ class FastObjective {
         G[m * n + k] = G[k * n + m] = s;
       }
     }
-    const nPart = (this.nPart = partialCols.length);
-    this.Praw = new Float64Array(nPart * n);
-    this.Pfill = new Float64Array(nPart * n);
     for (let c = 0; c < nPart; c++) {
       const j = partialCols[c];
       for (let m = 0; m < n; m++) {
@@ -310,25 +321,8 @@ class FastObjective {
         this.Pfill[c * n + m] = filled[m * nObj + j];
       }
     }
-    this.q = new Float64Array(n);
-    this.sh = new Float64Array(n);
-    this.shp = new Float64Array(n);
-    this.dFull2 = new Float64Array(n);
-    this.dPart2 = new Float64Array(n);
-    this.p = new Float64Array(n);
-    this.y = new Float64Array(n);
     this.order = new Int32Array(n);
     this.pos = new Int32Array(n);
-    this.sq = new Float64Array(n);
-    this.PK = new Float64Array(n * (n + 1));
-    this.PQ = new Float64Array(n * (n + 1));
-    this.sqp = new Float64Array(n + 1);
-    this.S1b = new Float64Array(n);
-    this.g = new Float64Array(n);
-    this.Ct = new Float64Array(nFull);
-    this.Cp = new Float64Array(nPart);
-    this.dPartScratch = new Float64Array(n);
-    this.T = new Float64Array(n);
   }
 
   /** Adjusted stakes at the base coefficients (valid after setBase). */
@@ -390,8 +384,7 @@ class FastObjective {
     this.obj = this.scores(this.dFull2, this.dPart2, 0, 0, this.normFull2 + this.normPart2, this.T);
     // sort q descending, prefix sums over that order
     const { order, pos, sq, PK, PQ, sqp } = this;
-    for (let i = 0; i < n; i++) order[i] = i;
-    order.sort((i, k) => q[k] - q[i] || i - k);
+    sortByDescending(order, q);
     sqp[0] = 0;
     for (let i = 0; i < n; i++) {
       pos[order[i]] = i;
@@ -541,6 +534,19 @@ class FastObjective {
   }
 }
 
+/** order ← 0..n−1 sorted by q descending, ties by index (insertion sort: n is the number of reputers). */
+function sortByDescending(order: Int32Array, q: Float64Array): void {
+  const n = order.length;
+  for (let i = 0; i < n; i++) {
+    let t = i;
+    while (t > 0 && (q[order[t - 1]] < q[i] || (q[order[t - 1]] === q[i] && order[t - 1] > i))) {
+      order[t] = order[t - 1];
+      t--;
+    }
+    order[t] = i;
+  }
+}
+
 // ------------------------------------------------------------------------------------------------------------
 
 /** Result of the listening-coefficient ascent (eq. 35). */
@@ -570,9 +576,9 @@ function applyStep(
   stakes: Float64Array,
   sumS: number,
   params: ListeningParams,
+  next = new Float64Array(a.length),
 ): boolean {
   const n = a.length;
-  const next = new Float64Array(n);
   let fo = 0;
   let fn = 0;
   for (let m = 0; m < n; m++) {
@@ -623,13 +629,14 @@ export function listeningReference(
   let maxg = 1;
   let iterations = 0;
   const pert = new Float64Array(n);
+  const stepped = new Float64Array(n);
   while (maxg >= params.gd_threshold && it < params.gd_max_iters) {
-    old.set(a);
+    copyInto(old, a);
     let obj: number;
     if (fast) {
       fast.setBase(a);
-      repT.set(fast.T);
-      repSh.set(fast.adjusted);
+      copyInto(repT, fast.T);
+      copyInto(repSh, fast.adjusted);
       obj = fast.obj;
     } else {
       const base = reputerConsensusScores(rep, a, params);
@@ -649,7 +656,7 @@ export function listeningReference(
       grad[l] = (1 - obj / obj2) / d;
     }
     iterations++;
-    if (!applyStep(a, old, grad, S, sumS, params)) it = params.gd_max_iters;
+    if (!applyStep(a, old, grad, S, sumS, params, stepped)) it = params.gd_max_iters;
     let md = 0;
     for (let m = 0; m < n; m++) md = Math.max(md, Math.abs(a[m] - old[m]));
     maxg = md / params.lambda;

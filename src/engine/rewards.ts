@@ -26,7 +26,7 @@ import type { MechanismParams } from './params.js';
 import { applyStakeFloor, objectLayout, stakeWeightedLosses, type ObjectLayout } from './synthesis.js';
 import { potential, sampleStd } from './weights.js';
 
-const stdOfAll = (x: Float64Array): number => sampleStd(x, x.length);
+const stdOfAll = (x: ArrayLike<number>): number => sampleStd(x, x.length);
 import { listeningCoefficients, prepareReports, type ListeningOptions } from './listening.js';
 
 export {
@@ -104,23 +104,31 @@ export interface WorkerScores {
  *  one-in loss) drops out. A class with a single participant scores 0 (no one-out exists); f⁺ uses the number of
  *  participating forecasters. */
 export function workerScores(ell: Float64Array, L: ObjectLayout, params: Pick<MechanismParams, 'f_plus'>): WorkerScores {
-  const count = (a: Uint8Array) => a.reduce((s, x) => s + x, 0);
+  const count = (a: Uint8Array) => {
+    let c = 0;
+    for (let i = 0; i < a.length; i++) c += a[i];
+    return c;
+  };
   // inferers
-  const iAct = Uint8Array.from({ length: L.nI }, (_, j) => (Number.isFinite(ell[L.inference + j]) ? 1 : 0));
+  const iAct = new Uint8Array(L.nI);
+  for (let j = 0; j < L.nI; j++) iAct[j] = Number.isFinite(ell[L.inference + j]) ? 1 : 0;
   const rawI = new Float64Array(L.nI);
   for (let j = 0; j < L.nI; j++) rawI[j] = ell[L.networkOneOut + j] - ell[L.network]; // eq. 22
   if (count(iAct) > 1) for (let j = 0; j < L.nI; j++) if (!Number.isFinite(rawI[j])) iAct[j] = 0;
   const nIa = count(iAct);
-  const inf = Float64Array.from(rawI, (x, j) => (!iAct[j] ? NaN : nIa === 1 ? 0 : x));
+  const inf = new Float64Array(L.nI);
+  for (let j = 0; j < L.nI; j++) inf[j] = !iAct[j] ? NaN : nIa === 1 ? 0 : rawI[j];
   // forecasters
   const out = forecasterOneOutScores(ell, L);
   const oin = forecasterOneInScores(ell, L);
-  const fAct = Uint8Array.from({ length: L.nF }, (_, k) => (Number.isFinite(ell[L.forecastImplied + k]) ? 1 : 0));
+  const fAct = new Uint8Array(L.nF);
+  for (let k = 0; k < L.nF; k++) fAct[k] = Number.isFinite(ell[L.forecastImplied + k]) ? 1 : 0;
   if (count(fAct) > 1) for (let k = 0; k < L.nF; k++) if (!Number.isFinite(out[k]) || !Number.isFinite(oin[k])) fAct[k] = 0;
   const nFa = count(fAct);
   const fp = fPlus(nFa, params.f_plus);
   const raw = forecasterScores(out, oin, fp);
-  const fc = Float64Array.from(raw, (x, k) => (!fAct[k] ? NaN : nFa === 1 ? 0 : x));
+  const fc = new Float64Array(L.nF);
+  for (let k = 0; k < L.nF; k++) fc[k] = !fAct[k] ? NaN : nFa === 1 ? 0 : raw[k];
   return { inferer: inf, forecaster: fc, forecasterOneOut: out, forecasterOneIn: oin, infererActive: iAct, forecasterActive: fAct, fPlus: fp };
 }
 
@@ -135,6 +143,11 @@ export type SigmaParams = Pick<MechanismParams, 'sigma_window' | 'sigma_window_s
  *  `sigma_window_size` ones (docs/chain.md C9). 'epochs': all scores of the current epoch and the
  *  `sigma_window_size − 1` before it. `history` is newest first. // eq. 29 */
 export function scoreWindow(current: ArrayLike<number>, history: readonly ArrayLike<number>[], params: SigmaParams): Float64Array {
+  return Float64Array.from(scoreWindowValues(current, history, params));
+}
+
+/** The samples of `scoreWindow` as a plain list. */
+function scoreWindowValues(current: ArrayLike<number>, history: readonly ArrayLike<number>[], params: SigmaParams): number[] {
   const out: number[] = [];
   const size = params.sigma_window_size;
   if (params.sigma_window === 'samples') {
@@ -151,7 +164,7 @@ export function scoreWindow(current: ArrayLike<number>, history: readonly ArrayL
       for (let i = 0; i < h.length; i++) out.push(h[i]);
     }
   }
-  return Float64Array.from(out);
+  return out;
 }
 
 
@@ -450,8 +463,8 @@ function scatter(n: number, idx: number[], vals: Float64Array, fill: number): Fl
 }
 
 function carried(prev: Float64Array, n: number, idx: number[], vals: Float64Array, fresh: number): Float64Array {
-  const out = new Float64Array(Math.max(n, prev.length)).fill(fresh);
-  out.set(prev.subarray(0, Math.min(prev.length, out.length)));
+  const out = new Float64Array(Math.max(n, prev.length));
+  for (let i = 0; i < out.length; i++) out[i] = i < prev.length ? prev[i] : fresh;
   for (let i = 0; i < idx.length; i++) out[idx[i]] = vals[i];
   return out;
 }
@@ -519,8 +532,12 @@ export function computeEpochRewards(
   let iterations = 0;
   const reputersPaid = nRa > 0 && D0 > 0; // Σ a S = 0: eq. 30 undefined → no reputer payout
   if (reputersPaid) {
-    const R = new Float64Array(nRa * L.count);
-    for (let i = 0; i < nRa; i++) R.set(losses.subarray(rIdx[i] * L.count, (rIdx[i] + 1) * L.count), i * L.count);
+    // The rows of the reputers taking part (all of them, usually: then the matrix itself).
+    let R = losses;
+    if (nRa < nR) {
+      R = new Float64Array(nRa * L.count);
+      for (let i = 0; i < nRa; i++) R.set(losses.subarray(rIdx[i] * L.count, (rIdx[i] + 1) * L.count), i * L.count);
+    }
     const rep = prepareReports({ n: nRa, nObj: L.count, losses: R, stakes: Sa });
     const res = listeningCoefficients(rep, a0, params, opts);
     aNew = res.coefficients;
@@ -549,13 +566,13 @@ export function computeEpochRewards(
   }
 
   // ── u, ũ, F ──
-  const sigmaI = stdOfAll(scoreWindow(Ti, state.infererScoreHistory, params));
+  const sigmaI = stdOfAll(scoreWindowValues(Ti, state.infererScoreHistory, params));
   const u = workerRewardFractions(Ti, sigmaI, params.p_reward_inference, params);
   const si = smoothAndEntropy(u, state.smoothInferer, iIdx, params);
   const F = iIdx.length > 0 ? si.entropy : 0;
 
   // ── v, ṽ, G ──
-  const sigmaF = stdOfAll(scoreWindow(Tf, state.forecasterScoreHistory, params));
+  const sigmaF = stdOfAll(scoreWindowValues(Tf, state.forecasterScoreHistory, params));
   const v = workerRewardFractions(Tf, sigmaF, params.p_reward_forecast, params);
   const sf = smoothAndEntropy(v, state.smoothForecaster, fIdx, params);
   const G = fIdx.length === 0 || iIdx.length === 1 ? 0 : sf.entropy;

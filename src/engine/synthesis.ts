@@ -15,6 +15,7 @@ import {
   weightedPercentiles,
 } from './weights.js';
 import { LOO_INTERPOLATION_MIN, interpolatedOneOuts } from './loo.js';
+import { copyInto, float64Views } from './arrays.js';
 
 export type SynthesisParams = Pick<
   MechanismParams,
@@ -78,17 +79,19 @@ export function emptyRegretState(nI: number, nF: number): RegretState {
 }
 
 export function cloneRegretState(s: RegretState): RegretState {
-  return {
-    nI: s.nI,
-    nF: s.nF,
-    network: s.network.slice(),
-    naive: s.naive.slice(),
-    oneOut: s.oneOut.slice(),
-    oneIn: s.oneIn.slice(),
-    networkLoss: s.networkLoss,
-    inclusions: s.inclusions.slice(),
-    storedInitialRegret: s.storedInitialRegret,
-  };
+  const [network, naive, oneOut, oneIn, inclusions] = float64Views(
+    s.network.length,
+    s.naive.length,
+    s.oneOut.length,
+    s.oneIn.length,
+    s.inclusions.length,
+  );
+  copyInto(network, s.network);
+  copyInto(naive, s.naive);
+  copyInto(oneOut, s.oneOut);
+  copyInto(oneIn, s.oneIn);
+  copyInto(inclusions, s.inclusions);
+  return { nI: s.nI, nF: s.nF, network, naive, oneOut, oneIn, networkLoss: s.networkLoss, inclusions, storedInitialRegret: s.storedInitialRegret };
 }
 
 /** What the workers submit in one epoch. */
@@ -298,9 +301,13 @@ export function synthesize(sub: EpochSubmissions, regrets: RegretState, prm: Syn
   for (let j = 0; j < nI; j++) if (!Number.isNaN(I[j])) presentI.push(j);
   const nPresentI = presentI.length;
 
-  const fr = forecastedRegrets(sub.forecasts, regrets.networkLoss, new Float64Array(nF * nI));
-  const fi = new Float64Array(nF).fill(NaN);
-  const fiOneOut = new Float64Array(nF * nI).fill(NaN);
+  // The result's arrays, carved from one buffer.
+  const [frOut, fi, fiOneOut, networkWeights, networkOneOut, naiveOneIn] = float64Views(nF * nI, nF, nF * nI, nW, nW, nF);
+  fi.fill(NaN);
+  fiOneOut.fill(NaN);
+  networkOneOut.fill(NaN);
+  naiveOneIn.fill(NaN);
+  const fr = forecastedRegrets(sub.forecasts, regrets.networkLoss, frOut);
   const hasPrevLoss = !Number.isNaN(regrets.networkLoss);
 
   // Forecast-implied inferences (eq. 3, eq. 4, eq. 5, eq. 6, eq. 7, eq. 8) and their one-out rebuilds.
@@ -327,7 +334,6 @@ export function synthesize(sub: EpochSubmissions, regrets: RegretState, prm: Syn
   for (let k = 0; k < nF; k++) if (!Number.isNaN(fi[k])) presentF.push(k);
 
   // Network inference (eq. 9, eq. 10, eq. 11): one joint weight set over inferers and forecasters.
-  const networkWeights = new Float64Array(nW);
   let network = NaN;
   let ciValues: Float64Array;
   let ciWeights: Float64Array;
@@ -366,8 +372,6 @@ export function synthesize(sub: EpochSubmissions, regrets: RegretState, prm: Syn
   }
 
   // Secondary inferences (§8). None with a single inferer (§13).
-  const networkOneOut = new Float64Array(nW).fill(NaN);
-  const naiveOneIn = new Float64Array(nF).fill(NaN);
   if (nPresentI > 1) {
     // One-out inferer m: the other inferers plus every forecaster's I_ik rebuilt without m.
     for (const m of presentI) {
@@ -485,15 +489,14 @@ export function objectLayout(nI: number, nF: number): ObjectLayout {
 }
 
 /** The synthesis outputs as a flat object vector in `objectLayout` order (NaN where an object is missing). */
-export function objectValues(res: SynthesisResult, inferences: Float64Array, L: ObjectLayout): Float64Array {
-  const out = new Float64Array(L.count);
+export function objectValues(res: SynthesisResult, inferences: Float64Array, L: ObjectLayout, out = new Float64Array(L.count)): Float64Array {
   out[L.network] = res.network;
   out[L.naive] = res.naive;
-  out.set(inferences, L.inference);
-  out.set(res.forecastImplied, L.forecastImplied);
-  out.set(res.forecastImpliedOneOut, L.forecastImpliedOneOut);
-  out.set(res.networkOneOut, L.networkOneOut);
-  out.set(res.naiveOneIn, L.naiveOneIn);
+  copyInto(out, inferences, L.inference);
+  copyInto(out, res.forecastImplied, L.forecastImplied);
+  copyInto(out, res.forecastImpliedOneOut, L.forecastImpliedOneOut);
+  copyInto(out, res.networkOneOut, L.networkOneOut);
+  copyInto(out, res.naiveOneIn, L.naiveOneIn);
   return out;
 }
 
@@ -504,8 +507,7 @@ export function objectValues(res: SynthesisResult, inferences: Float64Array, L: 
  */
 export function stakeWeightedLosses(reports: Float64Array, stakes: Float64Array, nObj: number): Float64Array {
   const nR = stakes.length;
-  const num = new Float64Array(nObj);
-  const den = new Float64Array(nObj);
+  const [num, den] = float64Views(nObj, nObj);
   for (let m = 0; m < nR; m++) {
     const s = stakes[m];
     if (!(s > 0)) continue;

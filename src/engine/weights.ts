@@ -164,6 +164,22 @@ export function median(v: ArrayLike<number>, n: number): number {
   return n % 2 === 1 ? s[h] : 0.5 * (s[h - 1] + s[h]);
 }
 
+/** Indices 0..n−1 ordered by value, ties by index. */
+function ascendingOrder(values: ArrayLike<number>, n: number): Int32Array {
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v !== v) return Int32Array.from(Array.from({ length: n }, (_, k) => k).sort((a, b) => values[a] - values[b] || a - b)); // NaN: as before
+    let t = i;
+    while (t > 0 && values[order[t - 1]] > v) {
+      order[t] = order[t - 1];
+      t--;
+    }
+    order[t] = i;
+  }
+  return order;
+}
+
 /**
  * Weighted percentiles of a weighted sample — eq. 17, eq. 18, eq. 19: sort by value (ties keep input order), C_l = (c_l −
  * w_l/2)/Σw, and interpolate linearly; q outside [C_first, C_last] clamps to the end values.
@@ -178,7 +194,7 @@ export function weightedPercentiles(
 ): Float64Array {
   const out = new Float64Array(percentiles.length);
   if (n === 0) return out.fill(NaN);
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a] - values[b] || a - b);
+  const order = ascendingOrder(values, n);
   const scale = shrinkAround === null ? 1 : 1 / Math.sqrt(n);
   const v = new Float64Array(n);
   const C = new Float64Array(n);

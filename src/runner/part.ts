@@ -29,7 +29,7 @@ import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { parse as parseStream } from 'csv-parse';
 import { parse } from 'csv-parse/sync';
-import { cellText, csvField, csvLine, csvRows } from '../io/csv.js';
+import { CsvRowEncoder, cellText, csvField, csvLine, csvRows } from '../io/csv.js';
 import { writeAll } from '../io/files.js';
 import type { RunCell, TableWriter } from './types.js';
 
@@ -143,28 +143,28 @@ function metricTexts(metrics: unknown): Record<string, string> {
   return out;
 }
 
-/** Where one table's CSV text goes while the job runs: memory (chunks) or a spill file. */
+/** Where one table's CSV bytes go while the job runs: memory (chunks) or a spill file. */
 interface SectionSink {
-  append(text: string): void;
+  /** Takes the bytes (a view the caller reuses afterwards: copy what you keep). */
+  append(bytes: Uint8Array): void;
   /** Ends the section: its bytes (or spill file), length and sha256. */
   end(): { section: PartSection; length: number; sha256: string };
   discard(): void;
 }
 
 function memorySink(): SectionSink {
-  const chunks: string[] = [];
-  let pending = '';
+  const chunks: Buffer[] = [];
+  const hash: Hash = createHash('sha256');
+  let length = 0;
   return {
-    append(text) {
-      pending += text;
-      if (pending.length > SPILL_AT) {
-        chunks.push(pending);
-        pending = '';
-      }
+    append(bytes) {
+      chunks.push(Buffer.from(bytes));
+      hash.update(bytes);
+      length += bytes.length;
     },
     end() {
-      const bytes = Buffer.from(chunks.join('') + pending, 'utf8');
-      return { section: bytes, length: bytes.length, sha256: sha256(bytes) };
+      const bytes = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length);
+      return { section: bytes, length, sha256: hash.digest('hex') };
     },
     discard() {},
   };
@@ -174,26 +174,17 @@ function fileSink(file: string): SectionSink {
   let fd: number | null = openSync(file, 'w');
   const hash: Hash = createHash('sha256');
   let length = 0;
-  let pending = '';
-  const flush = () => {
-    if (pending.length === 0) return;
-    const b = Buffer.from(pending, 'utf8');
-    pending = '';
-    writeAll(fd!, b);
-    hash.update(b);
-    length += b.length;
-  };
   const close = () => {
     if (fd !== null) closeSync(fd);
     fd = null;
   };
   return {
-    append(text) {
-      pending += text;
-      if (pending.length > SPILL_AT) flush();
+    append(bytes) {
+      writeAll(fd!, bytes);
+      hash.update(bytes);
+      length += bytes.length;
     },
     end() {
-      flush();
       close();
       return { section: { file, length }, length, sha256: hash.digest('hex') };
     },
@@ -225,8 +216,8 @@ export interface PartBuilder {
  * stays in memory.
  */
 export function partBuilder(meta: PartMeta, indexColumns: boolean, spillDir?: string): PartBuilder {
-  const prefix = indexColumns ? `${meta.point},${meta.replicate},` : '';
-  const tables: { name: string; columns: string[]; rows: number; sink: SectionSink }[] = [];
+  const prefix = indexColumns ? Buffer.from(`${meta.point},${meta.replicate},`, 'utf8') : undefined;
+  const tables: { name: string; columns: string[]; rows: number; sink: SectionSink; encoder: CsvRowEncoder }[] = [];
   const names = new Set<string>();
   const writer: TableWriter = {
     table(name, columns) {
@@ -243,20 +234,20 @@ export function partBuilder(meta: PartMeta, indexColumns: boolean, spillDir?: st
         spillDir === undefined
           ? memorySink()
           : fileSink(join(spillDir, `.p${meta.point}-r${meta.replicate}.${tables.length}.${process.pid}-${threadId}.spill`));
-      const t = { name, columns: [...columns], rows: 0, sink };
+      const t = { name, columns: [...columns], rows: 0, sink, encoder: new CsvRowEncoder(SPILL_AT + 4096) };
       tables.push(t);
       const width = columns.length;
+      const encoder = t.encoder;
       return (row) => {
         if (!Array.isArray(row) || row.length !== width) {
           throw new Error(`runJob: table ${name}, row ${t.rows}: expected ${width} cells, got ${Array.isArray(row) ? row.length : typeof row}`);
         }
-        let line: string;
         try {
-          line = csvLine(row, prefix);
+          encoder.row(row, prefix);
         } catch (e) {
           throw new Error(`runJob: table ${name}, row ${t.rows}: ${(e as Error).message}`);
         }
-        sink.append(line);
+        if (encoder.length >= SPILL_AT) sink.append(encoder.take());
         t.rows++;
       };
     },
@@ -273,6 +264,7 @@ export function partBuilder(meta: PartMeta, indexColumns: boolean, spillDir?: st
       const infos: Omit<PartTableInfo, 'offset'>[] = [];
       const sections: PartSection[] = [];
       for (const t of tables) {
+        if (t.encoder.length > 0) t.sink.append(t.encoder.take());
         const e = t.sink.end();
         sections.push(e.section);
         infos.push({ name: t.name, columns: t.columns, rows: t.rows, length: e.length, sha256: e.sha256 });

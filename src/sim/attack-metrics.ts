@@ -7,6 +7,7 @@
 // join_at, or defect_at for defectors); shares are over the topic emission of the window.
 
 import type { EpochRecord } from './record.js';
+import { observer } from './metrics.js';
 
 /** Roster indices (attack run) of the attacker's identities and what they are measured against. */
 export interface AttackContext {
@@ -343,15 +344,6 @@ export function findAttackMetric(key: string): AttackMetricReporter | undefined 
   return ATTACK_METRICS.find((m) => m.key === key);
 }
 
-/** Observes paired epochs and finishes every attack metric. */
-export function attackMetricsObserver(ctx: AttackContext, metrics: readonly AttackMetricReporter[] = ATTACK_METRICS) {
-  const accs = metrics.map((m) => m.init(ctx));
-  return {
-    add(e: PairedEpoch): void {
-      for (let i = 0; i < metrics.length; i++) metrics[i].add(accs[i], e, ctx);
-    },
-    finish(): Record<string, number> {
-      return Object.fromEntries(metrics.map((m, i) => [m.key, m.finish(accs[i], ctx)]));
-    },
-  };
-}
+/** Observes paired epochs and finishes every attack metric (the headline metrics' observer). */
+export const attackMetricsObserver = (ctx: AttackContext, metrics: readonly AttackMetricReporter[] = ATTACK_METRICS) =>
+  observer<AttackContext, PairedEpoch>(ctx, metrics);

@@ -124,15 +124,28 @@ export const METRICS: readonly MetricReporter[] = [
   rewardShare('reputer_reward_share', 'cumulative reputer-class reward Σ W_i divided by the cumulative topic emission Σ E_i', (o) => o.reputerClassReward),
 ];
 
-/** Observes records and finishes every metric of `metrics` (default: all). */
-export function metricsObserver(ctx: MetricContext, metrics: readonly MetricReporter[] = METRICS) {
-  const accs = metrics.map((m) => m.init(ctx));
+/** A reporter of one number over a run: its accumulator starts from a context, takes the observations
+ *  one by one, and finishes to the value. The headline metrics (observations: epoch records) and the
+ *  attack metrics (attack-metrics.ts; observations: paired epochs) are reporters of this shape. */
+export interface Reporter<C, E> {
+  key: string;
+  init(ctx: C): unknown;
+  add(acc: unknown, e: E, ctx: C): void;
+  finish(acc: unknown, ctx: C): number;
+}
+
+/** Observes a run with `reporters` (one accumulator each) and finishes them to `{ key: value }`. */
+export function observer<C, E>(ctx: C, reporters: readonly Reporter<C, E>[]) {
+  const accs = reporters.map((m) => m.init(ctx));
   return {
-    add(rec: EpochRecord): void {
-      for (let i = 0; i < metrics.length; i++) metrics[i].add(accs[i], rec);
+    add(e: E): void {
+      for (let i = 0; i < reporters.length; i++) reporters[i].add(accs[i], e, ctx);
     },
     finish(): Record<string, number> {
-      return Object.fromEntries(metrics.map((m, i) => [m.key, m.finish(accs[i])]));
+      return Object.fromEntries(reporters.map((m, i) => [m.key, m.finish(accs[i], ctx)]));
     },
   };
 }
+
+/** Observes records and finishes every metric of `metrics` (default: all). */
+export const metricsObserver = (ctx: MetricContext, metrics: readonly MetricReporter[] = METRICS) => observer<MetricContext, EpochRecord>(ctx, metrics);

@@ -5,7 +5,7 @@
 // the losses of epoch i−1's objects are reported in epoch i. Rewards (and emission) start at the first epoch
 // whose reports cover every object (docs/agents.md #10).
 
-import type { AdversaryReputerView, AdversaryWorkerView, HonestInferer, Population, ReputerView, WorkerView } from '../agents/index.js';
+import type { AdversaryReputerView, AdversaryWorkerView, ForecasterView, HonestInferer, Population, ReputerView, Seated, WorkerView } from '../agents/index.js';
 import { isPresent, objectKeys } from '../agents/index.js';
 import type { MechanismParams } from '../engine/params.js';
 import {
@@ -19,6 +19,7 @@ import {
 import { computeEpochRewards, initialRewardState } from '../engine/rewards.js';
 import { cutForecastElements } from '../engine/sortition.js';
 import { activeSets, drawActive, emaOf, scoreDrawn } from './active-set.js';
+import { copyInto, float64Views } from '../engine/arrays.js';
 import type { EpochRecord, SimState } from './record.js';
 
 export interface StepParams {
@@ -65,6 +66,8 @@ export function roster(pop: Population): {
   honestInferers: string[];
   /** Per object (engine layout), the roster indices of the inferers and forecasters it needs. */
   objectNeeds: { inferers: number[]; forecasters: number[] }[];
+  /** Whether any identity is an adversary (submits after the honest ones). */
+  anyAdversary: boolean;
 } {
   const inferers = pop.inferers.map((s) => s.participant.id);
   const forecasters = pop.forecasters.map((s) => s.participant.id);
@@ -89,10 +92,26 @@ export function roster(pop: Population): {
     objects: objectKeys(inferers, forecasters),
     honestInferers: pop.inferers.filter((s) => !s.actor?.adversary).map((s) => s.participant.id),
     objectNeeds: needs,
+    anyAdversary: pop.inferers.some(isAdversary) || pop.forecasters.some(isAdversary) || pop.reputers.some(isAdversary),
   };
 }
 
 const isAdversary = (s: { actor?: { adversary: boolean } }): boolean => s.actor?.adversary === true;
+
+/** 1 for each seated participant present in `epoch`, else 0. */
+function presence(seats: readonly Seated<unknown>[], epoch: number): Uint8Array {
+  const out = new Uint8Array(seats.length);
+  for (let i = 0; i < seats.length; i++) out[i] = isPresent(seats[i].actor, epoch) ? 1 : 0;
+  return out;
+}
+
+/** Whether every participant object o of the previous epoch needs took part in it (no record: yes). */
+function allTookPart(need: { inferers: number[]; forecasters: number[] }, was: SimState['present']): boolean {
+  if (!was) return true;
+  for (const j of need.inferers) if (!was.inferers[j]) return false;
+  for (const k of need.forecasters) if (!was.forecasters[k]) return false;
+  return true;
+}
 
 /** Advances `state` by one epoch with `pop`'s participants; returns the new state and the epoch's record. */
 export function step(
@@ -107,17 +126,23 @@ export function step(
   const world = pop.world.advance(epoch, ids.honestInferers);
   const y = world.target;
   const vis = prm.visibility ?? { currentSubmissions: false, currentReports: false };
-  const present = {
-    inferers: Uint8Array.from(pop.inferers, (s) => (isPresent(s.actor, epoch) ? 1 : 0)),
-    forecasters: Uint8Array.from(pop.forecasters, (s) => (isPresent(s.actor, epoch) ? 1 : 0)),
-    reputers: Uint8Array.from(pop.reputers, (s) => (isPresent(s.actor, epoch) ? 1 : 0)),
-  };
-  const anyAdversary = pop.inferers.some(isAdversary) || pop.forecasters.some(isAdversary) || pop.reputers.some(isAdversary);
+  const present = { inferers: presence(pop.inferers, epoch), forecasters: presence(pop.forecasters, epoch), reputers: presence(pop.reputers, epoch) };
+  const anyAdversary = ids.anyAdversary;
+  // The record's arrays, carved from one buffer (reports from the second epoch on).
+  const layout = objectLayout(nI, nF);
+  const nR = pop.reputers.length;
+  const nPrev = state.previousObjects ? state.previousObjects.length : 0;
+  const [inferences, actualLog10Loss, forecasts, values, trueLog10Loss, reportsOut] = float64Views(
+    nI,
+    nI,
+    nF * nI,
+    layout.count,
+    layout.count,
+    nR * nPrev,
+  );
 
   // Submissions: the honest participants first, then the adversaries, which may see them (visibility).
   const view: WorkerView = { world, inferers: ids.inferers, previousNetworkInference: state.previousNetworkInference };
-  const inferences = new Float64Array(nI);
-  const actualLog10Loss = new Float64Array(nI);
   const submitInferer = (j: number, v: WorkerView): void => {
     const { participant: p, streams } = pop.inferers[j];
     const x = present.inferers[j] ? p.submit(v, streams) : NaN;
@@ -155,11 +180,10 @@ export function step(
     drawnInferers = { submitted, drawn: d.active };
     for (let j = 0; j < nI; j++) if (!d.active[j]) (inferences[j] = NaN), (present.inferers[j] = 0);
   }
-  const fView = { ...view, inferences, actualLog10Loss };
-  const forecasts = new Float64Array(nF * nI);
+  const fView: ForecasterView = { world, inferers: ids.inferers, previousNetworkInference: state.previousNetworkInference, inferences, actualLog10Loss };
   const submitForecaster = (k: number, v: typeof fView): void => {
     const { participant: p, streams } = pop.forecasters[k];
-    if (present.forecasters[k]) forecasts.set(p.forecast(v, streams), k * nI);
+    if (present.forecasters[k]) copyInto(forecasts, p.forecast(v, streams), k * nI);
     else forecasts.fill(NaN, k * nI, (k + 1) * nI);
   };
   for (let k = 0; k < nF; k++) if (!isAdversary(pop.forecasters[k])) submitForecaster(k, fView);
@@ -204,33 +228,23 @@ export function step(
     if (f.length) regrets = { ...regrets, networkLoss: f[f.length >> 1] };
   }
   const synthesis = synthesize({ inferences, forecasts }, regrets, prm.mechanism);
-  const layout = objectLayout(nI, nF);
-  const values = objectValues(synthesis, inferences, layout);
-  const trueLog10Loss = new Float64Array(layout.count);
+  objectValues(synthesis, inferences, layout, values);
   for (let o = 0; o < layout.count; o++) trueLog10Loss[o] = Number.isNaN(values[o]) ? NaN : log10Loss(values[o], y);
 
   // Reports of the previous epoch's objects (eq. 13), their losses (eq. 14) and the regrets (eq. 15);
   // rewards (eqs. 22–47) and stake growth (eq. 37).
-  let next: SimState = {
-    ...state,
-    epoch,
-    previousObjects: ids.objects,
-    previousTrueLoss: trueLog10Loss,
-    previousNetworkInference: synthesis.network,
-    present: { inferers: present.inferers, forecasters: present.forecasters },
-  };
+  let { regrets: nextRegrets, rewardState, stakes, rewardsStarted, publishedLosses } = state;
   let reports: Float64Array | null = null;
   let networkLosses: Float64Array | null = null;
   let rewards = null;
   let emission: number | null = null;
   if (state.previousTrueLoss && state.previousObjects) {
-    const nObj = state.previousObjects.length;
-    const nR = pop.reputers.length;
+    const nObj = nPrev;
     const rView: ReputerView = { epoch, objects: state.previousObjects, trueLog10Loss: state.previousTrueLoss };
-    reports = new Float64Array(nR * nObj);
+    reports = reportsOut;
     const report = (m: number, v: ReputerView): void => {
       const { participant, streams } = pop.reputers[m];
-      if (present.reputers[m]) reports!.set(participant.report(v, streams), m * nObj);
+      if (present.reputers[m]) copyInto(reports!, participant.report(v, streams), m * nObj);
       else reports!.fill(NaN, m * nObj, (m + 1) * nObj);
     };
     for (let m = 0; m < nR; m++) if (!isAdversary(pop.reputers[m])) report(m, rView);
@@ -256,14 +270,16 @@ export function step(
       for (let m = 0; m < nR; m++) if (!d.active[m]) reports.fill(NaN, m * nObj, (m + 1) * nObj);
     }
     networkLosses = stakeWeightedLosses(reports, state.stakes, nObj);
-    next.publishedLosses = networkLosses;
-    next.regrets = updateRegrets(state.regrets, networkLosses, prm.mechanism, prm.bootstrapSurrogateFirst);
+    publishedLosses = networkLosses;
+    nextRegrets = updateRegrets(state.regrets, networkLosses, prm.mechanism, prm.bootstrapSurrogateFirst);
     // Every object of the previous epoch whose participants all took part must have a loss (an absent
     // participant's objects do not hold rewards back: docs/attacks.md §2).
-    const was = state.present;
-    const needed = (o: number): boolean =>
-      !was || (ids.objectNeeds[o].inferers.every((j) => was.inferers[j]) && ids.objectNeeds[o].forecasters.every((k) => was.forecasters[k]));
-    const started = state.rewardsStarted || networkLosses.every((l, o) => !Number.isNaN(l) || !needed(o));
+    let started = state.rewardsStarted;
+    if (!started) {
+      started = true;
+      for (let o = 0; o < networkLosses.length && started; o++)
+        if (Number.isNaN(networkLosses[o]) && allTookPart(ids.objectNeeds[o], state.present)) started = false;
+    }
     if (started) {
       emission = pop.world.emission(epoch);
       const r = computeEpochRewards(
@@ -272,7 +288,9 @@ export function step(
         prm.mechanism,
       );
       rewards = r.outputs;
-      next = { ...next, rewardState: r.state, stakes: r.outputs.nextStakes, rewardsStarted: true };
+      rewardState = r.state;
+      stakes = r.outputs.nextStakes;
+      rewardsStarted = true;
       // The scoring step of the sortition: the scores of this epoch judge the previous epoch's work
       // (inferers, forecasters) and this epoch's reports (reputers).
       if (sets) {
@@ -288,7 +306,19 @@ export function step(
       }
     }
   }
-  if (sets) next = { ...next, sortition: { ...sets, lastInferers: drawnInferers, lastForecasters: drawnForecasters } };
+  const next: SimState = {
+    epoch,
+    regrets: nextRegrets,
+    rewardState,
+    stakes,
+    previousObjects: ids.objects,
+    previousTrueLoss: trueLog10Loss,
+    previousNetworkInference: synthesis.network,
+    rewardsStarted,
+    publishedLosses,
+    present: { inferers: present.inferers, forecasters: present.forecasters },
+    sortition: sets ? { ...sets, lastInferers: drawnInferers, lastForecasters: drawnForecasters } : state.sortition,
+  };
   const record: EpochRecord = {
     epoch,
     world,

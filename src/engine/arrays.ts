@@ -1,0 +1,42 @@
+// Typed arrays for the engine's per-epoch work. A Float64Array of more than 8 values keeps its memory outside
+// V8's heap, and allocating one costs as much as a few hundred arithmetic operations (a small one, or a view
+// on existing memory, is nearly free); an epoch needs dozens. So the engine carves its arrays from shared
+// 64 KiB blocks: each region is handed out once (zero-filled, never reused), and a block is freed by the
+// garbage collector once no array carved from it is reachable. Results do not depend on where an array
+// lives. (A consequence to know: `array.buffer` is the whole block.)
+
+const BLOCK = 1 << 13; // doubles (64 KiB)
+let block = new Float64Array(0);
+let used = 0;
+
+/** Consecutive zero-filled Float64Array views of the given lengths. */
+export function float64Views(...lengths: number[]): Float64Array<ArrayBuffer>[] {
+  let total = 0;
+  for (const n of lengths) total += n;
+  let mem: Float64Array<ArrayBuffer>;
+  let at = 0;
+  if (total > BLOCK >> 2) mem = new Float64Array(total);
+  else {
+    if (used + total > block.length) {
+      block = new Float64Array(BLOCK);
+      used = 0;
+    }
+    mem = block;
+    at = used;
+    used += total;
+  }
+  const out: Float64Array<ArrayBuffer>[] = [];
+  for (const n of lengths) {
+    out.push(mem.subarray(at, at + n));
+    at += n;
+  }
+  return out;
+}
+
+/** One zero-filled Float64Array of length n (`float64Views(n)[0]`). */
+export const float64Array = (n: number): Float64Array<ArrayBuffer> => float64Views(n)[0];
+
+/** dst[at + i] = src[i] for every i: a plain loop, cheaper than `TypedArray.set` for the engine's short arrays. */
+export function copyInto(dst: Float64Array, src: ArrayLike<number>, at = 0): void {
+  for (let i = 0; i < src.length; i++) dst[at + i] = src[i];
+}
