@@ -148,7 +148,10 @@ export function headlineMetrics(kind: JobKind, scenario: unknown, points: readon
       ? ((scenario as { claims?: StudyClaim[] }).claims ?? []).map((c) => c.metric)
       : [(scenario as { claim?: ClaimConfig }).claim?.metric, 'network_log10_loss', 'best_inferer_log10_loss'];
   const chosen = [...new Set(picks.filter((m): m is string => m !== undefined && present.includes(m)))].slice(0, 3);
-  return chosen.length > 0 ? chosen : present.slice(0, 2);
+  if (chosen.length > 0) return chosen;
+  // A tokenomics scenario without claims: the final APY of (up to) three setups.
+  const apy = kind === 'tokenomics' ? present.filter((m) => m.startsWith('final_apy.')).slice(0, 3) : [];
+  return apy.length > 0 ? apy : present.slice(0, 2);
 }
 
 /** The terminal table of a finished sweep. */
