@@ -62,6 +62,9 @@ export interface TaskRow {
   H: number;
 }
 
+/** The columns of a TaskRow that Figure 3 draws. */
+export type TaskRewardRow = Pick<TaskRow, 'seed' | 'epoch' | 'inference' | 'forecast' | 'reputer'>;
+
 /** Which seed(s) a figure shows. */
 export interface SeedSelection {
   /** Seed to plot (default: the smallest seed in the rows). Ignored when aggregate = 'median'. */
@@ -607,7 +610,7 @@ function addTo(raw: Map<string, Map<number, Map<number, number>>>, series: strin
   byEpoch.set(epoch, (byEpoch.get(epoch) ?? 0) + v);
 }
 
-export function figure3Spec(rewards: RewardRow[], tasks: TaskRow[], opts: Figure3Options = {}): TopLevelSpec {
+export function figure3Spec(rewards: RewardRow[], tasks: TaskRewardRow[], opts: Figure3Options = {}): TopLevelSpec {
   const who = 'figure3Spec';
   requireRows(who, 'reward', rewards);
   requireRows(who, 'task', tasks);
