@@ -273,8 +273,11 @@ export async function drawAgentsFigures(s: Scenario, out: string, runsDir: strin
       const last = traces.fig2.epochs[traces.fig2.epochs.length - 1];
       const yFrom = s.warmup + 1 <= last ? s.warmup + 1 : traces.fig2.epochs[0];
       const who = `${seeds.length} seeds (base seed ${o.baseSeed ?? seeds[0]}), median and 10–90 % range over seeds`;
-      await writeFigure(out, 'figure2', figure2BandSpec(traces.fig2, { yFrom, subtitle: `${head}, ${who}${sets}; ${ma}; workers ranked by loss within each seed` }));
-      await writeFigure(out, 'figure3', figure3BandSpec(traces.fig3, { yFrom, subtitle: `${head}, ${who}${sets}` }));
+      // the two renders overlap where they can (one's PNG while the other's SVG is drawn)
+      await Promise.all([
+        writeFigure(out, 'figure2', figure2BandSpec(traces.fig2, { yFrom, subtitle: `${head}, ${who}${sets}; ${ma}; workers ranked by loss within each seed` })),
+        writeFigure(out, 'figure3', figure3BandSpec(traces.fig3, { yFrom, subtitle: `${head}, ${who}${sets}` })),
+      ]);
       return;
     }
     fallback = ` (first of ${seeds.length} seeds: the other runs kept no losses, rewards and tasks tables)`;
@@ -282,6 +285,8 @@ export async function drawAgentsFigures(s: Scenario, out: string, runsDir: strin
   const first = runRows(runsDir, 0);
   if (!first) throw new Error('the first run kept no losses, rewards and tasks tables');
   const subtitle = `${head}, seed ${seeds[0]}${fallback}${sets}`;
-  await writeFigure(out, 'figure2', figure2Spec(movingAverageLosses(first.losses, FIGURE2_WINDOW), { subtitle: `${subtitle}; ${ma}` }));
-  await writeFigure(out, 'figure3', figure3Spec(first.rewards, first.tasks, { subtitle }));
+  await Promise.all([
+    writeFigure(out, 'figure2', figure2Spec(movingAverageLosses(first.losses, FIGURE2_WINDOW), { subtitle: `${subtitle}; ${ma}` })),
+    writeFigure(out, 'figure3', figure3Spec(first.rewards, first.tasks, { subtitle })),
+  ]);
 }
