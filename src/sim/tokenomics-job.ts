@@ -9,8 +9,8 @@
 //   topics.csv, validators.csv, treasury.csv   seed, setup, month, … — every run (they depend on the seed).
 //   _topic_series   hidden (kept with the run for the topic figure, never assembled): setup, month, n_topics,
 //                   top_topic_share, cabal_reward_share.
-//   _figure4        hidden, replicate 0 only, whatever tables are chosen: setup, month and the network and
-//                   treasury values Figure 4 and its claims read (so they are drawn from the run, not a second one).
+//   _figure4        hidden, replicate 0 only: setup, month and the network and treasury values Figure 4 and its
+//                   claims read (so they are drawn from the run, not a second one).
 // Metrics: `<metric>.<setup>` for every setup (SETUP_METRICS, and CABAL_METRICS with a strategic topic).
 // The setups share the seed's population draws (common random numbers): setup differences are the mechanism's.
 
@@ -143,8 +143,8 @@ export function runJob(job: RunJob, out: TableWriter): RunResult {
     for (const s of setups) for (const r of topicSeries(runs[s.name])) write([s.name, ...TOPIC_SERIES_COLUMNS.slice(1).map((c) => r[c] ?? null)]);
   }
 
-  // Hidden, first run only and always (the claims need it even when no table is chosen).
-  if (job.replicate === 0) {
+  // Hidden, first run only: what Figure 4 and its claims read.
+  if (job.replicate === 0 && want(FIGURE4_TABLE)) {
     const write = out.table(FIGURE4_TABLE, FIGURE4_COLUMNS);
     for (const s of setups) {
       const { network, treasury } = runs[s.name];
