@@ -3,8 +3,10 @@
 // the median over seeds and the 10–90 % band.
 
 import type { Scenario } from '../scenario/schema.js';
-import { readPartTable } from '../runner/part.js';
-import type { RunCell as Cell } from '../sim/contract.js';
+import { closeSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { openPart, partFileName, readSection } from '../runner/part.js';
 import {
   figure2BandSpec,
   figure2Spec,
@@ -15,33 +17,8 @@ import {
   type Figure3Traces,
   type LossRow,
   type RewardRow,
-  type TaskRow,
+  type TaskRewardRow,
 } from '../output/plot.js';
-
-const num = (c: Cell): number => (typeof c === 'number' ? c : c === null ? NaN : Number(c));
-
-/** Plot rows of one replicate's tables. */
-export function figureRows(tables: Record<string, { rows: Cell[][] }>) {
-  const losses: LossRow[] = tables['losses.csv'].rows.map((r) => ({
-    seed: num(r[0]),
-    epoch: num(r[1]),
-    kind: r[2] as LossRow['kind'],
-    index: r[3] === null ? null : num(r[3]),
-    loss: num(r[4]),
-  }));
-  const rewards: RewardRow[] = tables['rewards.csv'].rows.map((r) => ({
-    seed: num(r[0]),
-    epoch: num(r[1]),
-    task: r[2] as RewardRow['task'],
-    index: num(r[3]),
-    reward: num(r[4]),
-  }));
-  const tasks: TaskRow[] = tables['tasks.csv'].rows.map((r) => {
-    const [seed, epoch, emission, inference, forecast, reputer, chi, gamma, F, G, H] = r.map(num);
-    return { seed, epoch, emission, inference, forecast, reputer, chi, gamma, F, G, H };
-  });
-  return { losses, rewards, tasks };
-}
 
 /** Epochs of the trailing moving average Figure 2 draws (the per-epoch squared errors scatter over decades). */
 export const FIGURE2_WINDOW = 25;
@@ -66,32 +43,104 @@ export function movingAverageLosses(rows: LossRow[], window: number): LossRow[] 
 export type FigureSeeds = 'all' | 'first';
 export const FIGURE_SEEDS: readonly FigureSeeds[] = ['all', 'first'];
 
-/** One table of run `replicate`, from its part file: the table itself when the run wrote it, else its hidden copy
- *  (`_losses.csv`, … — written by the first run for the figures when the table is not chosen); null when neither. */
-function runTable(runsDir: string, replicate: number, name: string): { rows: Cell[][] } | null {
-  let t: ReturnType<typeof readPartTable>;
+/** The CSV section of table `name` of run `replicate` (checksum verified), or null when the run has no such table. */
+function sectionText(runsDir: string, replicate: number, name: string): { columns: string[]; skip: number; text: string } | null {
+  const path = join(runsDir, partFileName(0, replicate));
+  const part = openPart(path);
   try {
-    t = readPartTable(runsDir, 0, replicate, name);
-  } catch {
-    try {
-      t = readPartTable(runsDir, 0, replicate, `_${name}`);
-    } catch {
-      return null;
-    }
+    const t = part.header.tables.find((x) => x.name === name);
+    if (!t) return null;
+    const bytes = Buffer.allocUnsafe(t.length);
+    let at = 0;
+    readSection(path, part, t, Buffer.allocUnsafe(Math.max(1, Math.min(t.length, 1 << 20))), (chunk, n) => {
+      chunk.copy(bytes, at, 0, n);
+      at += n;
+    });
+    return { columns: [...t.columns], skip: part.header.index ? 2 : 0, text: bytes.toString('utf8') };
+  } finally {
+    closeSync(part.fd);
   }
-  return { rows: t.rows.map((r) => r.map((c) => (c === '' ? null : c))) };
 }
 
-const FIGURE_TABLES = ['losses.csv', 'rewards.csv', 'tasks.csv'];
-
-function runRows(runsDir: string, replicate: number): ReturnType<typeof figureRows> | null {
-  const tables: Record<string, { rows: Cell[][] }> = {};
-  for (const n of FIGURE_TABLES) {
-    const t = runTable(runsDir, replicate, n);
-    if (!t) return null;
-    tables[n] = t;
+/**
+ * Columns `wanted` of table `name` of run `replicate`, from its part file: the table itself when the run wrote it,
+ * else its hidden copy (`_losses.csv`, … — written by the first run for the figures when the table is not chosen);
+ * null when neither. Each column is its cell texts in row order. Rows without a quote (every row of the figure
+ * tables: numbers and plain names) are split at commas; a row with a quote goes through csv-parse.
+ */
+function runColumns(runsDir: string, replicate: number, name: string, wanted: readonly string[]): string[][] | null {
+  let sec: ReturnType<typeof sectionText> = null;
+  try {
+    sec = sectionText(runsDir, replicate, name) ?? sectionText(runsDir, replicate, `_${name}`);
+  } catch {
+    return null;
   }
-  return figureRows(tables);
+  if (!sec) return null;
+  const at = wanted.map((c) => {
+    const i = sec!.columns.indexOf(c);
+    if (i < 0) throw new Error(`${name} of run ${replicate} has no column ${c}`);
+    return i + sec!.skip;
+  });
+  const { text } = sec;
+  if (text.includes('"')) {
+    // quoted fields (a comma, a quote or a newline inside a cell): csv-parse reads them
+    const rows = parse(text) as string[][];
+    return at.map((i) => rows.map((r) => r[i] ?? ''));
+  }
+  const out: string[][] = wanted.map(() => []);
+  const width = sec.columns.length + sec.skip;
+  const cells = new Array<string>(width);
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    let from = start;
+    for (let c = 0; c < width; c++) {
+      let comma = text.indexOf(',', from);
+      if (comma < 0 || comma > end) comma = end;
+      cells[c] = text.slice(from, comma);
+      from = comma + 1;
+      if (comma === end) {
+        for (let d = c + 1; d < width; d++) cells[d] = '';
+        break;
+      }
+    }
+    for (let j = 0; j < at.length; j++) out[j].push(cells[at[j]]);
+    start = end + 1;
+  }
+  return out;
+}
+
+/** A cell text as a number: '' (NaN or null when written) → NaN. */
+const cellNumber = (t: string): number => (t === '' ? NaN : Number(t));
+
+/** The plot rows of Figures 2–3 of run `replicate` (the columns they need only), or null when it kept none. */
+function runRows(runsDir: string, replicate: number): { losses: LossRow[]; rewards: RewardRow[]; tasks: TaskRewardRow[] } | null {
+  const l = runColumns(runsDir, replicate, 'losses.csv', ['seed', 'epoch', 'kind', 'index', 'loss']);
+  const w = runColumns(runsDir, replicate, 'rewards.csv', ['seed', 'epoch', 'task', 'index', 'reward']);
+  const t = runColumns(runsDir, replicate, 'tasks.csv', ['seed', 'epoch', 'inference', 'forecast', 'reputer']);
+  if (!l || !w || !t) return null;
+  const losses: LossRow[] = l[0].map((_, i) => ({
+    seed: cellNumber(l[0][i]),
+    epoch: cellNumber(l[1][i]),
+    kind: l[2][i] as LossRow['kind'],
+    index: l[3][i] === '' ? null : cellNumber(l[3][i]),
+    loss: cellNumber(l[4][i]),
+  }));
+  const rewards: RewardRow[] = w[0].map((_, i) => ({
+    seed: cellNumber(w[0][i]),
+    epoch: cellNumber(w[1][i]),
+    task: w[2][i] as RewardRow['task'],
+    index: cellNumber(w[3][i]),
+    reward: cellNumber(w[4][i]),
+  }));
+  const tasks: TaskRewardRow[] = t[0].map((_, i) => ({
+    seed: cellNumber(t[0][i]),
+    epoch: cellNumber(t[1][i]),
+    inference: cellNumber(t[2][i]),
+    forecast: cellNumber(t[3][i]),
+    reputer: cellNumber(t[4][i]),
+  }));
+  return { losses, rewards, tasks };
 }
 
 /** Participant indices in rank order: ascending `score` (NaN last), ties by index. */
@@ -224,20 +273,20 @@ export async function drawAgentsFigures(s: Scenario, out: string, runsDir: strin
       const last = traces.fig2.epochs[traces.fig2.epochs.length - 1];
       const yFrom = s.warmup + 1 <= last ? s.warmup + 1 : traces.fig2.epochs[0];
       const who = `${seeds.length} seeds (base seed ${o.baseSeed ?? seeds[0]}), median and 10–90 % range over seeds`;
-      await writeFigure(out, 'figure2', figure2BandSpec(traces.fig2, { yFrom, subtitle: `${head}, ${who}${sets}; ${ma}; workers ranked by loss within each seed` }));
-      await writeFigure(out, 'figure3', figure3BandSpec(traces.fig3, { yFrom, subtitle: `${head}, ${who}${sets}` }));
+      // the two renders overlap where they can (one's PNG while the other's SVG is drawn)
+      await Promise.all([
+        writeFigure(out, 'figure2', figure2BandSpec(traces.fig2, { yFrom, subtitle: `${head}, ${who}${sets}; ${ma}; workers ranked by loss within each seed` })),
+        writeFigure(out, 'figure3', figure3BandSpec(traces.fig3, { yFrom, subtitle: `${head}, ${who}${sets}` })),
+      ]);
       return;
     }
     fallback = ` (first of ${seeds.length} seeds: the other runs kept no losses, rewards and tasks tables)`;
   }
-  const tables: Record<string, { rows: Cell[][] }> = {};
-  for (const n of FIGURE_TABLES) {
-    const t = runTable(runsDir, 0, n);
-    if (!t) throw new Error(`the first run kept no ${n}`);
-    tables[n] = t;
-  }
-  const first = figureRows(tables);
+  const first = runRows(runsDir, 0);
+  if (!first) throw new Error('the first run kept no losses, rewards and tasks tables');
   const subtitle = `${head}, seed ${seeds[0]}${fallback}${sets}`;
-  await writeFigure(out, 'figure2', figure2Spec(movingAverageLosses(first.losses, FIGURE2_WINDOW), { subtitle: `${subtitle}; ${ma}` }));
-  await writeFigure(out, 'figure3', figure3Spec(first.rewards, first.tasks, { subtitle }));
+  await Promise.all([
+    writeFigure(out, 'figure2', figure2Spec(movingAverageLosses(first.losses, FIGURE2_WINDOW), { subtitle: `${subtitle}; ${ma}` })),
+    writeFigure(out, 'figure3', figure3Spec(first.rewards, first.tasks, { subtitle })),
+  ]);
 }

@@ -62,6 +62,9 @@ export interface TaskRow {
   H: number;
 }
 
+/** The columns of a TaskRow that Figure 3 draws. */
+export type TaskRewardRow = Pick<TaskRow, 'seed' | 'epoch' | 'inference' | 'forecast' | 'reputer'>;
+
 /** Which seed(s) a figure shows. */
 export interface SeedSelection {
   /** Seed to plot (default: the smallest seed in the rows). Ignored when aggregate = 'median'. */
@@ -271,21 +274,35 @@ const BASE_CONFIG = {
   line: { strokeCap: 'butt' },
 } as const;
 
-// vega's scenegraph keeps SVG clip/gradient ids in module globals: renders are serialised so that
-// every render starts from the same ids.
-let renderQueue: Promise<unknown> = Promise.resolve();
+// vega's scenegraph keeps SVG clip/gradient ids in module globals: the vega part of renders (spec → SVG) is
+// serialised so that every render starts from the same ids. The PNG (resvg, off the main thread) is not: it
+// overlaps the next figure's vega work.
+let svgQueue: Promise<unknown> = Promise.resolve();
 
 /** Render a Vega-Lite spec to an SVG string and a PNG buffer (byte-reproducible). */
-export function renderVegaLite(spec: TopLevelSpec, opts: RenderOptions = {}): Promise<{ svg: string; png: Buffer }> {
-  const job = renderQueue.then(() => renderNow(spec, opts));
-  renderQueue = job.catch(() => undefined);
-  return job;
-}
-
-async function renderNow(spec: TopLevelSpec, opts: RenderOptions): Promise<{ svg: string; png: Buffer }> {
-  installTextMetrics();
+export async function renderVegaLite(spec: TopLevelSpec, opts: RenderOptions = {}): Promise<{ svg: string; png: Buffer }> {
   const scale = opts.scale ?? 2;
   if (!(scale > 0)) throw new Error(`renderVegaLite: scale must be > 0 (got ${scale})`);
+  const job = svgQueue.then(() => renderSvg(spec));
+  svgQueue = job.catch(() => undefined);
+  const svg = await job;
+  const resvgOpts: ResvgRenderOptions = {
+    font: {
+      fontFiles: [FONT_FILE],
+      loadSystemFonts: false,
+      defaultFontFamily: FONT_FAMILY,
+      sansSerifFamily: FONT_FAMILY,
+    },
+    fitTo: { mode: 'zoom', value: scale },
+    background: 'white',
+    logLevel: 'off',
+  };
+  const png = (await renderAsync(svg, resvgOpts)).asPng();
+  return { svg, png };
+}
+
+async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  installTextMetrics();
   const withFont = {
     ...spec,
     config: { ...BASE_CONFIG, ...(spec.config ?? {}), font: FONT_FAMILY },
@@ -295,20 +312,7 @@ async function renderNow(spec: TopLevelSpec, opts: RenderOptions): Promise<{ svg
   try {
     await view.runAsync();
     vegaInternals.resetSVGDefIds();
-    const svg = await view.toSVG();
-    const resvgOpts: ResvgRenderOptions = {
-      font: {
-        fontFiles: [FONT_FILE],
-        loadSystemFonts: false,
-        defaultFontFamily: FONT_FAMILY,
-        sansSerifFamily: FONT_FAMILY,
-      },
-      fitTo: { mode: 'zoom', value: scale },
-      background: 'white',
-      logLevel: 'off',
-    };
-    const png = (await renderAsync(svg, resvgOpts)).asPng();
-    return { svg, png };
+    return await view.toSVG();
   } finally {
     view.finalize();
   }
@@ -397,6 +401,12 @@ const RED = '#d62728';
 export const BLACK = '#000000';
 /** Colour-blind-friendly categorical colours (Okabe–Ito, then Tableau) for one line per setup / swept value. */
 export const SERIES_COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#8c564b', '#7f7f7f', '#bcbd22'];
+/** Marks of the data traces (thousands of points): clipped to the plot, and without a per-point ARIA description
+ *  (vega would format one for every point, and the SVG would label each line with its first point only). */
+const TRACE = { clip: true, aria: false } as const;
+/** A line follows the rows' order (the figure builders hand them over in epoch order): vega need not sort it. */
+const IN_DATA_ORDER = { value: null };
+
 /** Distinct colours for individual participants (first is black-free, colour-blind friendly order). */
 const PARTICIPANT_COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 
@@ -484,8 +494,8 @@ export function figure2Spec(losses: LossRow[], opts: Figure2Options = {}): TopLe
     // one layer per kind so that the z-order is fixed: inferences below, network on top
     layer: kinds.map((k) => ({
       transform: [{ filter: { field: 'kind', equal: k } }],
-      mark: { type: 'line', interpolate: 'linear', clip: true, strokeWidth: LOSS_SERIES[k].width, opacity: LOSS_SERIES[k].opacity },
-      encoding: enc,
+      mark: { type: 'line', interpolate: 'linear', ...TRACE, strokeWidth: LOSS_SERIES[k].width, opacity: LOSS_SERIES[k].opacity },
+      encoding: { ...enc, order: IN_DATA_ORDER },
     })),
   } as TopLevelSpec;
 }
@@ -607,7 +617,7 @@ function addTo(raw: Map<string, Map<number, Map<number, number>>>, series: strin
   byEpoch.set(epoch, (byEpoch.get(epoch) ?? 0) + v);
 }
 
-export function figure3Spec(rewards: RewardRow[], tasks: TaskRow[], opts: Figure3Options = {}): TopLevelSpec {
+export function figure3Spec(rewards: RewardRow[], tasks: TaskRewardRow[], opts: Figure3Options = {}): TopLevelSpec {
   const who = 'figure3Spec';
   requireRows(who, 'reward', rewards);
   requireRows(who, 'task', tasks);
@@ -692,6 +702,8 @@ function figure3Grid(
 ): TopLevelSpec {
   const { w, h } = size;
   const xDomain = [allEpochs[0], allEpochs[allEpochs.length - 1]];
+  // A cumulative curve is smooth at the panel's scale: one point per pixel of its width draws the same curve.
+  const keepCumulative = new Set(thinEpochs([...keep], Math.max(2, Math.round(w))));
   const legendFor = () => ({
     title: null,
     orient: 'bottom',
@@ -708,7 +720,7 @@ function figure3Grid(
     const fin = (x: number | undefined): number | null => (x !== undefined && Number.isFinite(x) ? x : null);
     const banded = col.points.some((p) => p.perEpochLo !== undefined);
     const values = col.points
-      .filter((p) => keep.has(p.epoch))
+      .filter((p) => (cumulative ? keepCumulative : keep).has(p.epoch))
       .map((p) =>
         banded
           ? {
@@ -747,14 +759,14 @@ function figure3Grid(
       height: h,
       data: { values },
     };
-    if (!banded) return { ...head, mark: { type: 'line', strokeWidth: 1, clip: true }, encoding: { x, y, color } };
+    if (!banded) return { ...head, mark: { type: 'line', strokeWidth: 1, ...TRACE }, encoding: { x, y, color, order: IN_DATA_ORDER } };
     // the legend shows the lines, not the bands drawn first
     if (cumulative) color.legend = { ...legendFor(), symbolOpacity: 1, symbolStrokeWidth: 2 } as ReturnType<typeof legendFor>;
     return {
       ...head,
       layer: [
-        { mark: { type: 'area', opacity: 0.14, clip: true }, encoding: { x, y: { ...y, field: 'lo' }, y2: { field: 'hi' }, color } },
-        { mark: { type: 'line', strokeWidth: 1.2, clip: true }, encoding: { x, y, color } },
+        { mark: { type: 'area', opacity: 0.14, ...TRACE }, encoding: { x, y: { ...y, field: 'lo' }, y2: { field: 'hi' }, color } },
+        { mark: { type: 'line', strokeWidth: 1.2, ...TRACE }, encoding: { x, y, color, order: IN_DATA_ORDER } },
       ],
     };
   };
@@ -896,13 +908,13 @@ export function figure2BandSpec(input: Figure2Traces, opts: BandFigureOptions & 
     layer: [
       ...kinds.map((k) => ({
         transform: [{ filter: { field: 'kind', equal: k } }],
-        mark: { type: 'area', clip: true, opacity: BAND_OPACITY[k], color: LOSS_SERIES[k].color },
+        mark: { type: 'area', ...TRACE, opacity: BAND_OPACITY[k], color: LOSS_SERIES[k].color },
         encoding: { x, y: { ...y, field: 'p10' }, y2: { field: 'p90' }, detail: { field: 'id' } },
       })),
       ...kinds.map((k) => ({
         transform: [{ filter: { field: 'kind', equal: k } }],
-        mark: { type: 'line', interpolate: 'linear', clip: true, strokeWidth: LOSS_SERIES[k].width, opacity: LOSS_SERIES[k].opacity },
-        encoding: enc,
+        mark: { type: 'line', interpolate: 'linear', ...TRACE, strokeWidth: LOSS_SERIES[k].width, opacity: LOSS_SERIES[k].opacity },
+        encoding: { ...enc, order: IN_DATA_ORDER },
       })),
     ],
   } as TopLevelSpec;

@@ -14,7 +14,14 @@ import {
   type Claim,
   type Verdict,
 } from '../sim/tokenomics.js';
-import { TOPIC_SERIES_COLUMNS, TOPIC_SERIES_TABLE, networkIsDeterministic, populationRng } from '../sim/tokenomics-job.js';
+import {
+  FIGURE4_TABLE,
+  TOPIC_SERIES_COLUMNS,
+  TOPIC_SERIES_TABLE,
+  figure4Runs,
+  networkIsDeterministic,
+  populationRng,
+} from '../sim/tokenomics-job.js';
 import { distribution, type MetricSummary } from '../sim/summary.js';
 import { toolInfo } from '../output/run-dir.js';
 import { jsonText, writeFileAtomic } from '../io/files.js';
@@ -84,8 +91,8 @@ export async function runTokenomicsScenario(
     finish: async (ctx) => {
       const seeds = ctx.runs.map((r) => r.seed);
       const perSeed = ctx.runs.map((r) => r.metrics);
-      // The first seed again, in this thread (the same seed gives the same run), for the claims and the figure.
-      const runs = runTokenomicsFile(file, () => populationRng(seeds[0]));
+      // The claims and Figure 4 from what the first run kept (its hidden table), not a second simulation.
+      const runs = firstRun(file, ctx.runsDir, seeds[0]);
       const fig4 = judgeFigure4(runs);
       const keys = [...new Set(perSeed.flatMap((m) => Object.keys(m)))];
       const metrics: Record<string, MetricSummary> = {};
@@ -134,6 +141,18 @@ export function tokenomicsApplyPoint(
       set: [...(opts.set ?? []), ...Object.entries(point.values).map(([k, v]) => `${k}=${String(v)}`)],
       months: opts.months,
     });
+}
+
+/** What Figure 4 and its claims read of the first run, from its part file (the hidden table it wrote). A part
+ *  written before that table existed (a resumed run) has none: the first seed is then run again in this thread. */
+function firstRun(file: TokenomicsFile, runsDir: string, seed: number): ReturnType<typeof runTokenomicsFile> {
+  let t: ReturnType<typeof readPartTable>;
+  try {
+    t = readPartTable(runsDir, 0, 0, FIGURE4_TABLE);
+  } catch {
+    return runTokenomicsFile(file, () => populationRng(seed));
+  }
+  return figure4Runs(file, t.rows);
 }
 
 /** The hidden per-month topic series of every seed (from the part files), as median and 10–90 % bands. */

@@ -9,6 +9,8 @@
 //   topics.csv, validators.csv, treasury.csv   seed, setup, month, … — every run (they depend on the seed).
 //   _topic_series   hidden (kept with the run for the topic figure, never assembled): setup, month, n_topics,
 //                   top_topic_share, cabal_reward_share.
+//   _figure4        hidden, replicate 0 only: setup, month and the network and treasury values Figure 4 and its
+//                   claims read (so they are drawn from the run, not a second one).
 // Metrics: `<metric>.<setup>` for every setup (SETUP_METRICS, and CABAL_METRICS with a strategic topic).
 // The setups share the seed's population draws (common random numbers): setup differences are the mechanism's.
 
@@ -77,6 +79,37 @@ export function topicSeries(run: TokenomicsRun): Row[] {
   return out;
 }
 
+/** The hidden table of Figure 4 and its claims (`figure4Claims`, the APY figure): per setup and month, the network
+ *  row's and the treasury row's values they read. Written by replicate 0 (the first seed) only. */
+export const FIGURE4_TABLE = '_figure4';
+const FIGURE4_NETWORK = ['apy', 'network_tokens_emission', 'validator_rewards', 'topics_rewards'] as const;
+const FIGURE4_TREASURY = ['apy_cap'] as const;
+export const FIGURE4_COLUMNS = ['setup', 'month', ...FIGURE4_NETWORK, ...FIGURE4_TREASURY] as const;
+
+/**
+ * The runs' parts Figure 4 and its claims read, back from the rows of `FIGURE4_TABLE` (cell texts in
+ * `FIGURE4_COLUMNS` order; numbers written as String(x) read back to the same float64): per setup, in the
+ * scenario's setup order, network rows (month and `FIGURE4_NETWORK`) and treasury rows (month, apy_cap) month by
+ * month; no topics or validators.
+ */
+export function figure4Runs(file: TokenomicsFile, rows: readonly (readonly string[])[]): Record<string, TokenomicsRun> {
+  const num = (t: string): number => (t === '' ? NaN : Number(t));
+  const bySetup = new Map<string, TokenomicsRun>();
+  for (const s of file.tokenomics.setups) bySetup.set(s.name, { setup: s.name, network: [], topics: [], validators: [], treasury: [] });
+  for (const r of rows) {
+    const run = bySetup.get(r[0]);
+    if (!run) throw new Error(`${FIGURE4_TABLE}: setup '${r[0]}' is not in the scenario`);
+    const month = num(r[1]);
+    const network: Row = { month };
+    FIGURE4_NETWORK.forEach((c, i) => (network[c] = num(r[2 + i])));
+    const treasury: Row = { month };
+    FIGURE4_TREASURY.forEach((c, i) => (treasury[c] = num(r[2 + FIGURE4_NETWORK.length + i])));
+    run.network.push(network);
+    run.treasury.push(treasury);
+  }
+  return Object.fromEntries(bySetup);
+}
+
 const cells = (row: Row, columns: readonly string[]): RunCell[] => columns.map((c) => (c in row ? row[c] : null));
 
 export function runJob(job: RunJob, out: TableWriter): RunResult {
@@ -108,6 +141,15 @@ export function runJob(job: RunJob, out: TableWriter): RunResult {
   if (want(TOPIC_SERIES_TABLE)) {
     const write = out.table(TOPIC_SERIES_TABLE, TOPIC_SERIES_COLUMNS);
     for (const s of setups) for (const r of topicSeries(runs[s.name])) write([s.name, ...TOPIC_SERIES_COLUMNS.slice(1).map((c) => r[c] ?? null)]);
+  }
+
+  // Hidden, first run only: what Figure 4 and its claims read.
+  if (job.replicate === 0 && want(FIGURE4_TABLE)) {
+    const write = out.table(FIGURE4_TABLE, FIGURE4_COLUMNS);
+    for (const s of setups) {
+      const { network, treasury } = runs[s.name];
+      network.forEach((row, i) => write([s.name, row.month, ...FIGURE4_NETWORK.map((c) => row[c]), ...FIGURE4_TREASURY.map((c) => treasury[i][c])]));
+    }
   }
 
   const metrics: Record<string, number> = {};

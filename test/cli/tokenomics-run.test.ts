@@ -95,3 +95,36 @@ describe('run: kind tokenomics', () => {
     for (const a of ['alpha_e', 'xi_max', 'f_v', 'mu', 'nu', 'wash_fee', '--months']) expect(h.stdout).toContain(a);
   });
 });
+
+describe('Figure 4 and its claims from the first run (no second simulation)', () => {
+  it("the first run's hidden _figure4 table reads back to the same claims and APY rows as the run itself", async () => {
+    const { parse } = await import('yaml');
+    const { tokenomicsFromObject } = await import('../../src/scenario/tokenomics.js');
+    const { runJob, figure4Runs, populationRng, FIGURE4_TABLE, FIGURE4_COLUMNS } = await import('../../src/sim/tokenomics-job.js');
+    const { runTokenomicsFile, judgeFigure4 } = await import('../../src/sim/tokenomics.js');
+    const { cellText } = await import('../../src/io/csv.js');
+    const file = tokenomicsFromObject(parse(readFileSync(FIG4, 'utf8')), FIG4, { months: 40 });
+    const written = (replicate: number) => {
+      const tables = new Map<string, { columns: readonly string[]; rows: string[][] }>();
+      runJob({ scenario: file, seed: 7, point: 0, replicate }, {
+        table(name, columns) {
+          const t = { columns, rows: [] as string[][] };
+          tables.set(name, t);
+          return (row) => void t.rows.push(row.map((c) => cellText(c)));
+        },
+      });
+      return tables;
+    };
+    const first = written(0).get(FIGURE4_TABLE);
+    expect(first?.columns).toEqual(FIGURE4_COLUMNS);
+    expect(written(1).has(FIGURE4_TABLE)).toBe(false);
+    const kept = figure4Runs(file, first!.rows);
+    const again = runTokenomicsFile(file, () => populationRng(7));
+    expect(judgeFigure4(kept)).toEqual(judgeFigure4(again));
+    expect(judgeFigure4(kept).claims).toHaveLength(5);
+    for (const [name, run] of Object.entries(again)) {
+      expect(kept[name].network.map((r) => [r.month, r.apy])).toEqual(run.network.map((r) => [r.month, r.apy]));
+      expect(kept[name].treasury.map((r) => r.apy_cap)).toEqual(run.treasury.map((r) => r.apy_cap));
+    }
+  });
+});

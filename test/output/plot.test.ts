@@ -231,6 +231,24 @@ describe('figure3Spec', () => {
     }
   });
 
+  it('draws a cumulative panel with one point per pixel of its width, the per-epoch panel with every epoch', () => {
+    type Panel = { mark: { aria?: boolean }; encoding: { order?: unknown }; data: { values: { series: string; epoch: number }[] } };
+    const long = rewardRows(1000, [1]);
+    const spec = figure3Spec(long.rewards, long.tasks, { panelWidth: 200 }) as unknown as { concat: Panel[] };
+    const n = spec.concat.length / 2;
+    const count = (p: Panel) => p.data.values.filter((v) => v.series === 'Total').length;
+    expect(count(spec.concat[0])).toBe(1000);
+    const cumulative = spec.concat[n].data.values.filter((v) => v.series === 'Total').map((v) => v.epoch);
+    expect(cumulative.length).toBeLessThanOrEqual(201);
+    expect(cumulative.length).toBeGreaterThan(150);
+    expect(cumulative[cumulative.length - 1]).toBe(999); // the last epoch is kept
+    // the traces carry no per-point ARIA description and follow the rows' order (no sort)
+    for (const p of spec.concat) {
+      expect(p.mark.aria).toBe(false);
+      expect(p.encoding.order).toEqual({ value: null });
+    }
+  });
+
   it('accumulates per seed and takes the median afterwards', () => {
     type Panel = { data: { values: { series: string; epoch: number; value: number | null }[] } };
     const spec = figure3Spec(rewards, tasks, { aggregate: 'median' }) as unknown as { concat: Panel[] };

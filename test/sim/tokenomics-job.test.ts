@@ -2,7 +2,7 @@
 // seed's role, the metrics, the strategic topic's counterfactual and break-even.
 import { describe, expect, it } from 'vitest';
 import { tokenomicsFromObject, setupSwitches, type TokenomicsFile } from '../../src/scenario/tokenomics.js';
-import { runJob, populationRng, TOKENOMICS_TABLES, TOPIC_SERIES_TABLE } from '../../src/sim/tokenomics-job.js';
+import { runJob, populationRng, TOKENOMICS_TABLES, TOPIC_SERIES_TABLE, FIGURE4_TABLE } from '../../src/sim/tokenomics-job.js';
 import { cabalOutcome, cabalRewardsAt, runTokenomicsFile, judgeFigure4, judgeStudyClaims } from '../../src/sim/tokenomics.js';
 import type { RunCell, TableWriter } from '../../src/sim/contract.js';
 
@@ -33,7 +33,7 @@ describe('runJob (kind: tokenomics)', () => {
     expect(f.tokenomics.months).toBe(96);
     expect(f.tokenomics.setups.map((s) => s.name)).toEqual(['default']);
     const c = collect(f, 7);
-    expect(Object.keys(c.tables).sort()).toEqual([...TOKENOMICS_TABLES, TOPIC_SERIES_TABLE].sort());
+    expect(Object.keys(c.tables).sort()).toEqual([...TOKENOMICS_TABLES, TOPIC_SERIES_TABLE, FIGURE4_TABLE].sort());
     // The hidden series of the topic figure: one row per month ≥ 1.
     expect(c.tables[TOPIC_SERIES_TABLE].rows).toHaveLength(95);
     expect(c.tables['tokenomics.csv'].rows).toHaveLength(96);
