@@ -28,6 +28,21 @@ export interface MetricStats {
   p90: number;
 }
 
+/** What each statistic of a metric over runs means: summary.csv's `<metric>_<stat>` and `<metric>_diff_<stat>`
+ *  columns and summary.json's per-metric fields (src/stats/summary.ts computes them). The data dictionary
+ *  (docs/data-dictionary.md) is generated from it. */
+export const STAT_DEFINITIONS: Readonly<Record<keyof MetricStats, string>> = {
+  n: 'number of runs whose value is a number (empty, NaN and infinite values are left out of every statistic)',
+  mean: 'arithmetic mean over those n runs',
+  std: 'sample standard deviation (n − 1 in the denominator); 0 when n = 1',
+  se: 'standard error of the mean, std / √n; empty when n < 2',
+  ci95_lo: 'lower end of the 95 % Student-t interval of the mean, mean − t(0.975, n − 1) · se; empty when n < 2',
+  ci95_hi: 'upper end of the 95 % Student-t interval of the mean, mean + t(0.975, n − 1) · se; empty when n < 2',
+  median: 'median (linear interpolation between order statistics: numpy’s default, R type 7)',
+  p10: '10th percentile (the same interpolation)',
+  p90: '90th percentile (the same interpolation)',
+};
+
 export interface PointSummary {
   /** Position in the sweep's canonical order. */
   point: number;
