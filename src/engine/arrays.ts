@@ -25,9 +25,13 @@ export function float64Views(...lengths: number[]): Float64Array<ArrayBuffer>[] 
     at = used;
     used += total;
   }
-  const out: Float64Array<ArrayBuffer>[] = [];
-  for (const n of lengths) {
-    out.push(mem.subarray(at, at + n));
+  // Views made by the constructor on the block's buffer (what `subarray` makes, at half its cost).
+  const buf = mem.buffer;
+  const base = mem.byteOffset;
+  const out: Float64Array<ArrayBuffer>[] = new Array(lengths.length);
+  for (let i = 0; i < lengths.length; i++) {
+    const n = lengths[i];
+    out[i] = new Float64Array(buf, base + at * 8, n);
     at += n;
   }
   return out;

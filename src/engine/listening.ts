@@ -346,14 +346,16 @@ class FastObjective {
     }
     this.Z = Z;
     // full-object consensus (centred) and distances
-    Ct.fill(0);
-    for (let m = 0; m < n; m++) {
-      const w = sh[m];
-      if (w === 0) continue;
-      const r = m * nFull;
-      for (let c = 0; c < nFull; c++) Ct[c] += w * X[r + c];
+    // C̃_c = (Σ_m Ŝ_m X_mc) / Z, the sum over m in increasing order (reputers with Ŝ_m = 0 skipped), kept in a
+    // local per object rather than read and written back in the array for every reputer.
+    for (let c = 0; c < nFull; c++) {
+      let s = 0;
+      for (let m = 0; m < n; m++) {
+        const w = sh[m];
+        if (w !== 0) s += w * X[m * nFull + c];
+      }
+      Ct[c] = s / Z;
     }
-    for (let c = 0; c < nFull; c++) Ct[c] /= Z;
     let cc = 0;
     let muCt = 0;
     let nf2 = 0;

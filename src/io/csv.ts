@@ -173,7 +173,11 @@ export class CsvRowEncoder {
     this.buf = bigger;
   }
 
-  /** String(x), NaN → nothing. Integers of 32 bits are written digit by digit (the same text). */
+  /** String(x), NaN → nothing. Integers of 32 bits are written digit by digit (the same text). Other finite
+   *  numbers go through JSON.stringify, whose text for a finite number is by definition String(x) (ECMA-262
+   *  SerializeJSONProperty: ToString); unlike String(x), V8's JSON.stringify does not store each new text in
+   *  its number-to-string cache, which kept tens of thousands of them alive through the young-generation
+   *  collections of a run (the collections then cost as much as the formatting). */
   private number(v: number): void {
     if (v !== v) return;
     if ((v | 0) === v && v !== -2147483648) {
@@ -194,7 +198,7 @@ export class CsvRowEncoder {
       } while (x > 0);
       return;
     }
-    this.ascii(String(v));
+    this.ascii(v === Infinity || v === -Infinity ? String(v) : JSON.stringify(v));
   }
 
   /** Text known to be ASCII without a quote, comma or line break (a number's text). */
