@@ -420,6 +420,17 @@ const LOSS_SERIES: Record<LossKind, { label: string; color: string; dash: number
   naive: { label: 'Naive network inference', color: BLACK, dash: [2, 2], width: 1.4, opacity: 1 },
   network: { label: 'Network inference', color: BLACK, dash: [], width: 1.4, opacity: 1 },
 };
+
+/** Figure 2's colour and dash per series (in the order of `kinds`) and its legend, shared by the one-seed and
+ *  the banded figure. */
+function lossSeriesEncoding(kinds: readonly LossKind[]): Record<'color' | 'strokeDash', unknown> {
+  const domain = kinds.map((k) => LOSS_SERIES[k].label);
+  const legend = { title: null, orient: 'bottom', direction: 'horizontal', columns: 2, symbolSize: 400, labelLimit: 260, columnPadding: 24 };
+  return {
+    color: { field: 'series', type: 'nominal', scale: { domain, range: kinds.map((k) => LOSS_SERIES[k].color) }, legend },
+    strokeDash: { field: 'series', type: 'nominal', scale: { domain, range: kinds.map((k) => LOSS_SERIES[k].dash) }, legend },
+  };
+}
 /** Drawing (and legend) order: thin lines below, network on top. */
 const LOSS_ORDER: LossKind[] = ['inference', 'forecast_implied', 'naive', 'network'];
 
@@ -465,9 +476,7 @@ export function figure2Spec(losses: LossRow[], opts: Figure2Options = {}): TopLe
   values.sort((a, b) => LOSS_ORDER.indexOf(a.kind) - LOSS_ORDER.indexOf(b.kind) || a.id.localeCompare(b.id) || a.epoch - b.epoch);
 
   const kinds = LOSS_ORDER.filter((k) => values.some((v) => v.kind === k));
-  const domain = kinds.map((k) => LOSS_SERIES[k].label);
   const logAxis = logTicks(values.map((v) => v.loss));
-  const legend = { title: null, orient: 'bottom', direction: 'horizontal', columns: 2, symbolSize: 400, labelLimit: 260, columnPadding: 24 };
   const enc = {
     x: { field: 'epoch', type: 'quantitative', title: 'Time step (epoch)', scale: { nice: false, zero: false } },
     y: {
@@ -478,8 +487,7 @@ export function figure2Spec(losses: LossRow[], opts: Figure2Options = {}): TopLe
       axis: { values: logAxis.values, labelExpr: logAxis.labelExpr, grid: true },
     },
     detail: { field: 'id' },
-    color: { field: 'series', type: 'nominal', scale: { domain, range: kinds.map((k) => LOSS_SERIES[k].color) }, legend },
-    strokeDash: { field: 'series', type: 'nominal', scale: { domain, range: kinds.map((k) => LOSS_SERIES[k].dash) }, legend },
+    ...lossSeriesEncoding(kinds),
   };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -877,8 +885,6 @@ export function figure2BandSpec(input: Figure2Traces, opts: BandFigureOptions & 
     values.push(v);
   }
   const kinds = LOSS_ORDER.filter((k) => values.some((v) => v.kind === k));
-  const domain = kinds.map((k) => LOSS_SERIES[k].label);
-  const legend = { title: null, orient: 'bottom', direction: 'horizontal', columns: 2, symbolSize: 400, labelLimit: 260, columnPadding: 24 };
   const x = { field: 'epoch', type: 'quantitative', title: 'Time step (epoch)', scale: { nice: false, zero: false } };
   const y = {
     type: 'quantitative',
@@ -891,8 +897,7 @@ export function figure2BandSpec(input: Figure2Traces, opts: BandFigureOptions & 
     x,
     y: { ...y, field: 'median' },
     detail: { field: 'id' },
-    color: { field: 'series', type: 'nominal', scale: { domain, range: kinds.map((k) => LOSS_SERIES[k].color) }, legend },
-    strokeDash: { field: 'series', type: 'nominal', scale: { domain, range: kinds.map((k) => LOSS_SERIES[k].dash) }, legend },
+    ...lossSeriesEncoding(kinds),
   };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
