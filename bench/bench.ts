@@ -90,8 +90,9 @@ function benchStart(): string[] {
 
 async function benchThreads(): Promise<string[]> {
   const r = await benchRunner(join(root, 'dist/src/sim/job.js'), scenario);
-  targets.push({ name: '32-run sweep, 2 threads against 1 (speed-up)', value: r.speedup, kind: 'min', bound: 1.85, unit: '×' });
-  ratios.push(`threads 2 / 1, 32-run sweep: ×${r.speedup.toFixed(2)}`);
+  targets.push({ name: '32-run sweep, 2 threads against 1 (speed-up), warm pool (reused within one process)', value: r.warmSpeedup, kind: 'min', bound: 1.85, unit: '×' });
+  targets.push({ name: '32-run sweep, 2 threads against 1 (speed-up), cold (threads started by the sweep, as one command)', value: r.speedup, kind: 'min', bound: 1.85, unit: '×' });
+  ratios.push(`threads 2 / 1, 32-run sweep: ×${r.warmSpeedup.toFixed(2)} warm, ×${r.speedup.toFixed(2)} cold`);
   return r.lines;
 }
 

@@ -49,10 +49,12 @@ function sweepOptions(runJobModule: string, scenario: unknown, out: string, runs
   };
 }
 
-async function timedSweep(runJobModule: string, scenario: unknown, runs: number, threads: number): Promise<number> {
+/** One sweep, timed. Cold (default): its threads start with it, as a command's do. Warm: the process's pool
+ *  is kept from the sweep before (the same thread count), as between the sweeps of `attacks` or `figures`. */
+async function timedSweep(runJobModule: string, scenario: unknown, runs: number, threads: number, warm = false): Promise<number> {
   const out = mkdtempSync(join(tmpdir(), 'allora-runner-bench-'));
   try {
-    await closeWarmPool(); // every timed sweep starts its threads, as a command does
+    if (!warm) await closeWarmPool();
     const t0 = performance.now();
     await runMonteCarlo(sweepOptions(runJobModule, scenario, out, runs, threads));
     return performance.now() - t0;
@@ -117,7 +119,7 @@ export async function benchRunner(
   runJobModule: string,
   scenario: unknown,
   opts: BenchRunnerOptions = {},
-): Promise<{ lines: string[]; speedup: number; t1: number; t2: number }> {
+): Promise<{ lines: string[]; speedup: number; warmSpeedup: number; t1: number; t2: number }> {
   const runs = Math.max(32, opts.runs ?? 32);
   const reps = opts.reps ?? 3;
   const [small, large] = opts.memoryRuns ?? [32, 128];
@@ -135,9 +137,25 @@ export async function benchRunner(
   const t1 = median(one);
   const t2 = median(two);
   const speedup = t1 / t2;
+  // Warm: per thread count, one untimed sweep starts and warms the pool, then `reps` timed sweeps reuse it.
+  const warmTimes: number[][] = [];
+  for (const threads of [1, 2]) {
+    await closeWarmPool();
+    await timedSweep(runJobModule, scenario, runs, threads);
+    const times: number[] = [];
+    for (let i = 0; i < reps; i++) times.push(await timedSweep(runJobModule, scenario, runs, threads, true));
+    warmTimes.push(times);
+  }
+  await closeWarmPool();
+  const [w1, w2] = warmTimes.map(median);
+  const warmSpeedup = w1 / w2;
   lines.push(
     `runner threads: ${runs} runs, 1 and 2 threads alternated ${reps}× — 1 thread ${sec(t1)} (${(runs / (t1 / 1000)).toFixed(2)} runs/s; all ${one.map(sec).join(', ')}), ` +
       `2 threads ${sec(t2)} (${(runs / (t2 / 1000)).toFixed(2)} runs/s; all ${two.map(sec).join(', ')}); speed-up ×${speedup.toFixed(2)} (medians)`,
+  );
+  lines.push(
+    `runner threads, warm pool (reused from the sweep before, as between the sweeps of one process): 1 thread ${sec(w1)} (all ${warmTimes[0].map(sec).join(', ')}), ` +
+      `2 threads ${sec(w2)} (all ${warmTimes[1].map(sec).join(', ')}); speed-up ×${warmSpeedup.toFixed(2)} (medians)`,
   );
   lines.push(
     `  (${process.execArgv.includes('--single-threaded-gc') ? 'with' : 'WITHOUT'} --single-threaded-gc, as the CLI runs: V8's parallel GC helper threads otherwise compete with the second worker for the 2 cores)`,
@@ -152,7 +170,7 @@ export async function benchRunner(
       `${large} runs peak RSS ${mb(rssB)} (main heap ${mb(b.peakHeapBytes)}, ${sec(b.elapsedMs)}); ` +
       `ratio RSS ×${(rssB / rssA).toFixed(2)}, heap ×${(b.peakHeapBytes / a.peakHeapBytes).toFixed(2)}`,
   );
-  return { lines, speedup, t1, t2 };
+  return { lines, speedup, warmSpeedup, t1, t2 };
 }
 
 // Entry points when run as a script.
