@@ -82,9 +82,14 @@ function benchStart(): string[] {
   targets.push({ name: '--version', value: t.version, kind: 'max', bound: 120, unit: 'ms' });
   targets.push({ name: 'run figure2-3.yaml --no-figures, one seed (whole command)', value: t.run, kind: 'max', bound: 250, unit: 'ms' });
   targets.push({ name: 'figures of one run (run with figures − without)', value: t.figures, kind: 'max', bound: 400, unit: 'ms' });
+  const c = t.cold;
+  const warm = c.runsMs[c.runsMs.length - 1];
+  ratios.push(`a fresh process's first run / its ${c.runsMs.length}th (V8 compiling the mechanism while it runs): ×${(c.runsMs[0] / warm).toFixed(2)}`);
   return [
     `start-up (node dist/src/cli/main.js …, wall, median of 5): --help ${t.help.toFixed(0)} ms, --version ${t.version.toFixed(0)} ms, ` +
-      `run one seed --no-figures ${t.run.toFixed(0)} ms, with figures ${t.runWithFigures.toFixed(0)} ms`,
+      `run one seed --no-figures ${t.run.toFixed(0)} ms, with figures ${t.runWithFigures.toFixed(0)} ms; bare \`node -e 0\` ${t.bareNode.toFixed(0)} ms`,
+    `  a fresh process (bench/cold-run.ts, median of 5): job modules imported in ${c.importMs.toFixed(0)} ms, scenario loaded in ${c.loadMs.toFixed(0)} ms, ` +
+      `then runs of ${c.runsMs.map((x) => x.toFixed(0)).join(', ')} ms (figure 2, every table)`,
   ];
 }
 
@@ -93,6 +98,7 @@ async function benchThreads(): Promise<string[]> {
   targets.push({ name: '32-run sweep, 2 threads against 1 (speed-up), warm pool (reused within one process)', value: r.warmSpeedup, kind: 'min', bound: 1.85, unit: '×' });
   targets.push({ name: '32-run sweep, 2 threads against 1 (speed-up), cold (threads started by the sweep, as one command)', value: r.speedup, kind: 'min', bound: 1.85, unit: '×' });
   ratios.push(`threads 2 / 1, 32-run sweep: ×${r.warmSpeedup.toFixed(2)} warm, ×${r.speedup.toFixed(2)} cold`);
+  ratios.push(`CPU of the 32-run sweep, 2 threads / 1 (all threads of the process): ×${r.cpuWarm.toFixed(2)} warm, ×${r.cpuCold.toFixed(2)} cold`);
   return r.lines;
 }
 

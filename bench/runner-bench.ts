@@ -49,6 +49,9 @@ function sweepOptions(runJobModule: string, scenario: unknown, out: string, runs
   };
 }
 
+/** CPU time (ms, every thread of the process: main, workers, V8's compiler and GC threads) of the last timed sweep. */
+let lastCpuMs = 0;
+
 /** One sweep, timed. Cold (default): its threads start with it, as a command's do. Warm: the process's pool
  *  is kept from the sweep before (the same thread count), as between the sweeps of `attacks` or `figures`. */
 async function timedSweep(runJobModule: string, scenario: unknown, runs: number, threads: number, warm = false): Promise<number> {
@@ -56,7 +59,10 @@ async function timedSweep(runJobModule: string, scenario: unknown, runs: number,
   try {
     if (!warm) await closeWarmPool();
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     await runMonteCarlo(sweepOptions(runJobModule, scenario, out, runs, threads));
+    const c = process.cpuUsage(c0);
+    lastCpuMs = (c.user + c.system) / 1000;
     return performance.now() - t0;
   } finally {
     rmSync(out, { recursive: true, force: true });
@@ -119,7 +125,7 @@ export async function benchRunner(
   runJobModule: string,
   scenario: unknown,
   opts: BenchRunnerOptions = {},
-): Promise<{ lines: string[]; speedup: number; warmSpeedup: number; t1: number; t2: number }> {
+): Promise<{ lines: string[]; speedup: number; warmSpeedup: number; cpuCold: number; cpuWarm: number; t1: number; t2: number }> {
   const runs = Math.max(32, opts.runs ?? 32);
   const reps = opts.reps ?? 3;
   const [small, large] = opts.memoryRuns ?? [32, 128];
@@ -130,21 +136,30 @@ export async function benchRunner(
   await timedSweep(runJobModule, scenario, 2, 2);
   const one: number[] = [];
   const two: number[] = [];
+  const cpu: number[][] = [[], []];
   for (let i = 0; i < reps; i++) {
     one.push(await timedSweep(runJobModule, scenario, runs, 1));
+    cpu[0].push(lastCpuMs);
     two.push(await timedSweep(runJobModule, scenario, runs, 2));
+    cpu[1].push(lastCpuMs);
   }
   const t1 = median(one);
   const t2 = median(two);
   const speedup = t1 / t2;
   // Warm: per thread count, one untimed sweep starts and warms the pool, then `reps` timed sweeps reuse it.
   const warmTimes: number[][] = [];
+  const warmCpu: number[][] = [];
   for (const threads of [1, 2]) {
     await closeWarmPool();
     await timedSweep(runJobModule, scenario, runs, threads);
     const times: number[] = [];
-    for (let i = 0; i < reps; i++) times.push(await timedSweep(runJobModule, scenario, runs, threads, true));
+    const cpus: number[] = [];
+    for (let i = 0; i < reps; i++) {
+      times.push(await timedSweep(runJobModule, scenario, runs, threads, true));
+      cpus.push(lastCpuMs);
+    }
     warmTimes.push(times);
+    warmCpu.push(cpus);
   }
   await closeWarmPool();
   const [w1, w2] = warmTimes.map(median);
@@ -156,6 +171,16 @@ export async function benchRunner(
   lines.push(
     `runner threads, warm pool (reused from the sweep before, as between the sweeps of one process): 1 thread ${sec(w1)} (all ${warmTimes[0].map(sec).join(', ')}), ` +
       `2 threads ${sec(w2)} (all ${warmTimes[1].map(sec).join(', ')}); speed-up ×${warmSpeedup.toFixed(2)} (medians)`,
+  );
+  // CPU of the whole process: what a second thread adds beyond the runs themselves. Cold, each new thread
+  // compiles the job's code again (V8 optimises per thread), which the warm pool has done already.
+  const [c1, c2] = cpu.map(median);
+  const [wc1, wc2] = warmCpu.map(median);
+  const cpuCold = c2 / c1;
+  const cpuWarm = wc2 / wc1;
+  lines.push(
+    `runner CPU (all threads of the process, medians): cold 1 thread ${sec(c1)}, 2 threads ${sec(c2)} (×${cpuCold.toFixed(2)}); ` +
+      `warm pool 1 thread ${sec(wc1)}, 2 threads ${sec(wc2)} (×${cpuWarm.toFixed(2)})`,
   );
   lines.push(
     `  (${process.execArgv.includes('--single-threaded-gc') ? 'with' : 'WITHOUT'} --single-threaded-gc, as the CLI runs: V8's parallel GC helper threads otherwise compete with the second worker for the 2 cores)`,
@@ -170,7 +195,7 @@ export async function benchRunner(
       `${large} runs peak RSS ${mb(rssB)} (main heap ${mb(b.peakHeapBytes)}, ${sec(b.elapsedMs)}); ` +
       `ratio RSS ×${(rssB / rssA).toFixed(2)}, heap ×${(b.peakHeapBytes / a.peakHeapBytes).toFixed(2)}`,
   );
-  return { lines, speedup, warmSpeedup, t1, t2 };
+  return { lines, speedup, warmSpeedup, cpuCold, cpuWarm, t1, t2 };
 }
 
 // Entry points when run as a script.

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { ColdRun } from './cold-run.js';
 
 export interface StartupTimes {
   help: number;
@@ -13,6 +14,10 @@ export interface StartupTimes {
   run: number;
   runWithFigures: number;
   figures: number;
+  /** `node -e 0`: the floor of any command. */
+  bareNode: number;
+  /** A fresh process's first runs (bench/cold-run.ts), medians over the repetitions, position by position. */
+  cold: { importMs: number; loadMs: number; runsMs: number[] };
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
@@ -29,6 +34,14 @@ export function benchStartup(root: string, reps = 5): StartupTimes {
     runWithFigures: ['run', scenario, '--seeds', '1', '--quiet', '--force', '-o', join(out, 'figures')],
   };
   const times: Record<string, number[]> = { help: [], version: [], run: [], runWithFigures: [] };
+  const bare: number[] = [];
+  const colds: ColdRun[] = [];
+  const coldScript = join(root, 'dist/bench/cold-run.js');
+  const coldOnce = (): ColdRun => {
+    const r = spawnSync(process.execPath, [coldScript, scenario, '4'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (r.status !== 0) throw new Error(`cold-run exited with ${r.status}: ${r.stderr.toString().trim()}`);
+    return JSON.parse(r.stdout.toString().trim()) as ColdRun;
+  };
   const once = (args: string[]): number => {
     const t0 = performance.now();
     const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -38,10 +51,22 @@ export function benchStartup(root: string, reps = 5): StartupTimes {
   };
   try {
     for (const args of Object.values(cmds)) once(args); // warm-up
-    for (let i = 0; i < reps; i++) for (const [k, args] of Object.entries(cmds)) times[k].push(once(args));
+    coldOnce();
+    for (let i = 0; i < reps; i++) {
+      for (const [k, args] of Object.entries(cmds)) times[k].push(once(args));
+      const t0 = performance.now();
+      spawnSync(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+      bare.push(performance.now() - t0);
+      colds.push(coldOnce());
+    }
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
   const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)])) as Record<keyof typeof cmds, number>;
-  return { ...m, figures: m.runWithFigures - m.run };
+  const cold = {
+    importMs: median(colds.map((c) => c.importMs)),
+    loadMs: median(colds.map((c) => c.loadMs)),
+    runsMs: colds[0].runsMs.map((_, i) => median(colds.map((c) => c.runsMs[i]))),
+  };
+  return { ...m, figures: m.runWithFigures - m.run, bareNode: median(bare), cold };
 }
