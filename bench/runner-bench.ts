@@ -182,6 +182,10 @@ export async function benchRunner(
     `runner CPU (all threads of the process, medians): cold 1 thread ${sec(c1)}, 2 threads ${sec(c2)} (×${cpuCold.toFixed(2)}); ` +
       `warm pool 1 thread ${sec(wc1)}, 2 threads ${sec(wc2)} (×${cpuWarm.toFixed(2)})`,
   );
+  // Two cores cannot finish the 2-thread sweep in less than half its CPU time: the best cold speed-up this CPU allows.
+  lines.push(
+    `  cold speed-up at best on 2 cores with this CPU (1-thread wall / (2-thread CPU / 2)): ×${(t1 / (c2 / 2)).toFixed(2)}; warm ×${(w1 / (wc2 / 2)).toFixed(2)}`,
+  );
   lines.push(
     `  (${process.execArgv.includes('--single-threaded-gc') ? 'with' : 'WITHOUT'} --single-threaded-gc, as the CLI runs: V8's parallel GC helper threads otherwise compete with the second worker for the 2 cores)`,
   );
