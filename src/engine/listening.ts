@@ -18,7 +18,7 @@
 // (O(N_r²·N_obj), computed once, shared by all ≤ gd_max_iters iterations). See `FastObjective` for the algebra.
 
 import type { MechanismParams } from './params.js';
-import { copyInto, float64Views } from './arrays.js';
+import { copyInto, float64Views, int32Views } from './arrays.js';
 
 /** The subset of mechanism parameters the reputer equations of §4.1 read. */
 export type ListeningParams = Pick<
@@ -89,12 +89,12 @@ export function prepareReports(r: ReputerReports): PreparedReports {
     for (let m = 0; m < n; m++) if (!(filled[m * nObj + j] === filled[m * nObj + j])) filled[m * nObj + j] = count > 0 ? minv : 0;
   }
   // The full objects, then the partial ones, each in object order.
-  const cols = new Int32Array(nFull + nPartial);
-  for (let j = 0, f = 0, p = nFull; j < nObj; j++) {
-    if (full[j]) cols[f++] = j;
-    else if (live[j]) cols[p++] = j;
+  const [fullCols, partialCols] = int32Views(nFull, nPartial);
+  for (let j = 0, f = 0, p = 0; j < nObj; j++) {
+    if (full[j]) fullCols[f++] = j;
+    else if (live[j]) partialCols[p++] = j;
   }
-  return { n, nObj, losses, stakes: r.stakes, fullCols: cols.subarray(0, nFull), partialCols: cols.subarray(nFull), filled, live };
+  return { n, nObj, losses, stakes: r.stakes, fullCols, partialCols, filled, live };
 }
 
 /** Adjusted stakes Ŝ_m = min(N_r a_m S_m / Σ a S, 1). // eq. 30 */
