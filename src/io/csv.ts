@@ -160,48 +160,6 @@ const DIGITS = new Uint8Array(17);
 /** Tens and ones digits of 0..99. */
 const TENS = Uint8Array.from({ length: 100 }, (_, i) => Math.floor(i / 10));
 const ONES = Uint8Array.from({ length: 100 }, (_, i) => i % 10);
-const NONE = 1e9;
-const UNSURE = -1e9;
-
-/**
- * Of the multiples of `unit` = 10^k in [X − dLo, X + dHi] (X = M + lo, r = M mod 10^k, with rErr the
- * possible rounding error of r), the closest to X, as its offset c from M − r in units (M − r + c·unit);
- * NONE when there is none, UNSURE when a comparison is within its error bound. Only the nearest multiple
- * below X and the nearest above can be the closest one in the interval (it contains X).
- */
-function closest(r: number, unit: number, lo: number, dLo: number, dHi: number, rErr: number): number {
-  // c·unit is exact, and so is c·unit − r whenever it is below 2^53 (near a decision it is small).
-  // The nearest multiple below X is M − r + f·unit: X − (M − r) = r + lo ∈ [−8, unit + 8) (|lo| ≤ ulp(M)/2 ≤ 8),
-  // so f ∈ {−1, 0, 1} when unit ≥ 10 (found from 0 by the corrections below); at level 0, f = ⌊lo⌋.
-  let f = unit === 1 ? Math.floor(lo) : 0;
-  let below = f * unit - r - lo; // the multiple f minus X: ≤ 0
-  if (below > 0) {
-    f--;
-    below = f * unit - r - lo;
-  }
-  let above = (f + 1) * unit - r - lo; // > 0
-  if (above <= 0) {
-    f++;
-    below = above;
-    above = (f + 1) * unit - r - lo;
-  }
-  const base = Math.abs(lo) + dHi + rErr;
-  const tb = TOLERANCE * (base - below);
-  const ta = TOLERANCE * (base + above);
-  const fromLow = below + dLo;
-  const toHigh = dHi - above;
-  if (Math.abs(fromLow) <= tb || Math.abs(toHigh) <= ta) return UNSURE;
-  if (fromLow > 0) {
-    if (toHigh > 0) {
-      const diff = -below - above;
-      if (Math.abs(diff) <= tb + ta) return UNSURE;
-      return diff < 0 ? f : f + 1;
-    }
-    return f;
-  }
-  return toHigh > 0 ? f + 1 : NONE;
-}
-
 /**
  * String(x) as bytes into b from p, for 1e-6 ≤ |x| < 1e16 (any double there, integer or not): returns the
  * end, or −1 when x is outside that range or a comparison is too close to call (see above). The caller
@@ -252,25 +210,57 @@ export function writeShortest(x: number, b: Uint8Array, p: number): number {
   Mh |= 0; // both below 2^31: integer arithmetic from here
   Ml |= 0;
   // The largest level k (≤ 16) with a multiple of 10^k in [X − dLo, X + dHi], and the closest one there
-  // (as its offset j, in units of 10^k, from M − (M mod 10^k)). Level 1 first: most texts have 16 or 17 digits.
-  let k = 1;
-  let j = closest(Ml % 10, 10, lo, dLo, dHi, 0);
-  if (j === UNSURE) return -1;
-  if (j === NONE) {
-    k = 0;
-    j = closest(0, 1, lo, dLo, dHi, 0);
-    if (j === UNSURE || j === NONE) return -1;
-  } else {
-    for (let level = 2; level <= 16; level++) {
-      const r = level <= 8 ? Ml % INT_POW10[level] : (Mh % INT_POW10[level - 8]) * 1e8 + Ml; // M mod 10^level
-      // r is exact below 2^53 (levels ≤ 15); at level 16 it may carry one rounding.
-      const c = closest(r, POW10[level], lo, dLo, dHi, level === 16 ? r : 0);
-      if (c === UNSURE) return -1;
-      if (c === NONE) break;
-      k = level;
-      j = c;
+  // (as its offset j, in units of 10^k, from M − (M mod 10^k)). Levels 1, 2, … while there is one; level 0
+  // when level 1 has none (most texts have 16 or 17 digits). Of the multiples in the interval (it contains
+  // X) only the nearest below X and the nearest above can be the closest.
+  let k = -1;
+  let j = 0;
+  const absLo = Math.abs(lo);
+  for (let level = 1; ; ) {
+    const unit = POW10[level];
+    const r = level <= 8 ? Ml % INT_POW10[level] : (Mh % INT_POW10[level - 8]) * 1e8 + Ml; // M mod 10^level
+    // c·unit is exact, and so is c·unit − r whenever it is below 2^53 (near a decision it is small); r is exact
+    // below 2^53 (levels ≤ 15), at level 16 it may carry one rounding. The nearest multiple below X is
+    // M − r + f·unit: X − (M − r) = r + lo ∈ [−8, unit + 8) (|lo| ≤ ulp(M)/2 ≤ 8), so f ∈ {−1, 0, 1} when
+    // unit ≥ 10 (found from 0 by the corrections below); at level 0, f = ⌊lo⌋.
+    let f = level === 0 ? Math.floor(lo) : 0;
+    let below = f * unit - r - lo; // the multiple f minus X: ≤ 0
+    if (below > 0) {
+      f--;
+      below = f * unit - r - lo;
     }
+    let above = (f + 1) * unit - r - lo; // > 0
+    if (above <= 0) {
+      f++;
+      below = above;
+      above = (f + 1) * unit - r - lo;
+    }
+    const base = absLo + dHi + (level === 16 ? r : 0);
+    const tb = TOLERANCE * (base - below);
+    const ta = TOLERANCE * (base + above);
+    const fromLow = below + dLo;
+    const toHigh = dHi - above;
+    if (Math.abs(fromLow) <= tb || Math.abs(toHigh) <= ta) return -1;
+    let c: number;
+    if (fromLow > 0) {
+      if (toHigh > 0) {
+        const diff = -below - above;
+        if (Math.abs(diff) <= tb + ta) return -1; // two multiples equally close
+        c = diff < 0 ? f : f + 1;
+      } else c = f;
+    } else if (toHigh > 0) c = f + 1;
+    else {
+      // none at this level
+      if (level !== 1) break;
+      level = 0;
+      continue;
+    }
+    k = level;
+    j = c;
+    if (level === 0 || level === 16) break;
+    level++;
   }
+  if (k < 0) return -1;
   // The digit string S = ⌊M / 10^k⌋ + j, as Sh·1e8 + Sl (0 ≤ Sl < 1e8), then without its trailing zeros.
   let Sh: number;
   let Sl: number;
