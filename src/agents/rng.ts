@@ -34,23 +34,46 @@ class AleaStream implements Rng {
     this.st[3] = st.s2;
   }
 
-  /** alea.next(): 32 bits of state in [0, 1). */
-  private next(): number {
-    const st = this.st;
-    const t = 2091639 * st[1] + st[0] * 2.3283064365386963e-10; // 2^-32
-    st[1] = st[2];
-    st[2] = st[3];
-    return (st[3] = t - (st[0] = t | 0));
-  }
-
-  /** alea.double(): 53 bits. */
+  /** alea.double(): 53 bits from two alea.next() steps (t = 2091639·s0 + c·2^-32; c ← ⌊t⌋, the state shifts
+   *  in t − c, which is the step's value), with the state in locals between the two steps. */
   uniform(): number {
-    return this.next() + ((this.next() * 0x200000) | 0) * 1.1102230246251565e-16; // 2^-53
+    const st = this.st;
+    const s1 = st[2];
+    const s2 = st[3];
+    const t1 = 2091639 * st[1] + st[0] * 2.3283064365386963e-10; // 2^-32
+    const c1 = t1 | 0;
+    const x1 = t1 - c1;
+    const t2 = 2091639 * s1 + c1 * 2.3283064365386963e-10;
+    const c2 = t2 | 0;
+    const x2 = t2 - c2;
+    st[0] = c2;
+    st[1] = s2;
+    st[2] = x1;
+    st[3] = x2;
+    return x1 + ((x2 * 0x200000) | 0) * 1.1102230246251565e-16; // 2^-53
   }
 
+  /** Box–Muller on two alea.double() draws u1, u2 (the four steps of `uniform`, twice, the state in locals). */
   normal(): number {
-    const u1 = 1 - this.uniform(); // (0, 1]
-    const u2 = this.uniform();
+    const st = this.st;
+    const t1 = 2091639 * st[1] + st[0] * 2.3283064365386963e-10;
+    const c1 = t1 | 0;
+    const x1 = t1 - c1;
+    const t2 = 2091639 * st[2] + c1 * 2.3283064365386963e-10;
+    const c2 = t2 | 0;
+    const x2 = t2 - c2;
+    const t3 = 2091639 * st[3] + c2 * 2.3283064365386963e-10;
+    const c3 = t3 | 0;
+    const x3 = t3 - c3;
+    const t4 = 2091639 * x1 + c3 * 2.3283064365386963e-10;
+    const c4 = t4 | 0;
+    const x4 = t4 - c4;
+    st[0] = c4;
+    st[1] = x2;
+    st[2] = x3;
+    st[3] = x4;
+    const u1 = 1 - (x1 + ((x2 * 0x200000) | 0) * 1.1102230246251565e-16); // (0, 1]
+    const u2 = x3 + ((x4 * 0x200000) | 0) * 1.1102230246251565e-16;
     return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
   }
 }
