@@ -4,8 +4,6 @@
 // draws, and a stream's draws never depend on how calls to other streams interleave. The rule's version
 // is recorded in every manifest (RNG_RULE); changing the derivation means a new version.
 
-import seedrandom from 'seedrandom';
-
 /** Version of the stream derivation rule, recorded in manifests. */
 export const RNG_RULE = 'allora-sim/rng/v2: alea(`allora-sim/rng/v2|<run seed>|<identity>|<purpose>`)';
 
@@ -16,10 +14,34 @@ export interface Rng {
   normal(): number;
 }
 
+/** seedrandom's Mash: hashes `data` into its running state n (a double), returns the hash in [0, 1). */
+function mash(n: Float64Array, data: string): number {
+  let x = n[0];
+  for (let i = 0; i < data.length; i++) {
+    x += data.charCodeAt(i);
+    let h = 0.02519603282416938 * x;
+    x = h >>> 0;
+    h -= x;
+    h *= x;
+    x = h >>> 0;
+    h -= x;
+    x += h * 0x100000000; // 2^32
+  }
+  n[0] = x;
+  return (x >>> 0) * 2.3283064365386963e-10; // 2^-32
+}
+
+/** Mash's state and alea's s0, s1, s2 after alea's three mash(' ') calls (the same for every seed). */
+const BLANK = (() => {
+  const n = Float64Array.of(0xefc8249d);
+  const s = [mash(n, ' '), mash(n, ' '), mash(n, ' ')];
+  return { n: n[0], s };
+})();
+
 /**
- * seedrandom's `alea`, stepped by one class: seedrandom seeds it (its Mash hash of the seed string) and the
- * state (c, s0, s1, s2) is advanced here exactly as alea.next() does, so the draws are bit for bit
- * seedrandom's (tested). One class for every stream keeps the draw calls monomorphic: a run has a stream per
+ * seedrandom's `alea`, seeded and stepped by one class: the seeding (Mash hashes, as seedrandom's Alea does
+ * them: s_i = mash(' ') − mash(seed), wrapped into [0, 1), c = 1) and the state (c, s0, s1, s2) advanced
+ * exactly as alea.next() does, so the draws are bit for bit seedrandom's (tested). One class for every stream keeps the draw calls monomorphic: a run has a stream per
  * identity and purpose, and seedrandom's own generators are separate closures per stream.
  */
 class AleaStream implements Rng {
@@ -27,11 +49,14 @@ class AleaStream implements Rng {
   private readonly st = new Float64Array(4);
 
   constructor(seed: string) {
-    const st = seedrandom.alea(seed, { state: true }).state() as unknown as { c: number; s0: number; s1: number; s2: number };
-    this.st[0] = st.c;
-    this.st[1] = st.s0;
-    this.st[2] = st.s1;
-    this.st[3] = st.s2;
+    const st = this.st;
+    const n = Float64Array.of(BLANK.n);
+    st[0] = 1;
+    for (let i = 0; i < 3; i++) {
+      let v = BLANK.s[i] - mash(n, seed);
+      if (v < 0) v += 1;
+      st[1 + i] = v;
+    }
   }
 
   /** alea.double(): 53 bits from two alea.next() steps (t = 2091639·s0 + c·2^-32; c ← ⌊t⌋, the state shifts
