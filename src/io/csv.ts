@@ -111,6 +111,9 @@ const COMMA = 0x2c;
 const NEWLINE = 0x0a;
 const MINUS = 0x2d;
 const ZERO = 0x30;
+/** The longest text of a number: '-', '0.', five zeros and 17 digits (writeShortest), or String(x) of any
+ *  double (e.g. -1.2345678901234567e-308, 24 characters). */
+const NUMBER_MAX = 25;
 const DOT = 0x2e;
 
 // ------------------------------------------------------------------------------------------------------------
@@ -373,23 +376,24 @@ export class CsvRowEncoder {
   /** Appends one row ending in "\n", the bytes of `prefix` (e.g. the index cells "3,1,") first. */
   row(cells: readonly unknown[], prefix?: Uint8Array): void {
     const start = this.pos;
+    const n = cells.length;
     try {
+      // Room for the prefix, every cell as a number (a comma and at most NUMBER_MAX bytes) and the "\n", so
+      // numbers and commas are written without a check; a string cell makes its own room, then the rest's.
+      this.room((prefix === undefined ? 0 : prefix.length) + n * (NUMBER_MAX + 1) + 1);
       if (prefix !== undefined && prefix.length > 0) {
-        this.room(prefix.length);
         this.buf.set(prefix, this.pos);
         this.pos += prefix.length;
       }
-      for (let j = 0; j < cells.length; j++) {
-        if (j > 0) {
-          this.room(1);
-          this.buf[this.pos++] = COMMA;
-        }
+      for (let j = 0; j < n; j++) {
+        if (j > 0) this.buf[this.pos++] = COMMA;
         const v = cells[j];
         if (typeof v === 'number') this.number(v);
-        else if (typeof v === 'string') this.string(v);
-        else if (v !== null && v !== undefined) this.string(cellText(v));
+        else if (v !== null && v !== undefined) {
+          this.string(typeof v === 'string' ? v : cellText(v));
+          this.room((n - j) * (NUMBER_MAX + 1) + 1);
+        }
       }
-      this.room(1);
       this.buf[this.pos++] = NEWLINE;
     } catch (e) {
       this.pos = start;
@@ -421,7 +425,6 @@ export class CsvRowEncoder {
   private number(v: number): void {
     if (v !== v) return;
     if ((v | 0) === v && v !== -2147483648) {
-      this.room(11);
       const b = this.buf;
       let x = v;
       if (x < 0) {
@@ -438,7 +441,6 @@ export class CsvRowEncoder {
       } while (x > 0);
       return;
     }
-    this.room(25);
     const end = writeShortest(v, this.buf, this.pos);
     if (end >= 0) {
       this.pos = end;
