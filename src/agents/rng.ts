@@ -4,8 +4,6 @@
 // draws, and a stream's draws never depend on how calls to other streams interleave. The rule's version
 // is recorded in every manifest (RNG_RULE); changing the derivation means a new version.
 
-import seedrandom from 'seedrandom';
-
 /** Version of the stream derivation rule, recorded in manifests. */
 export const RNG_RULE = 'allora-sim/rng/v2: alea(`allora-sim/rng/v2|<run seed>|<identity>|<purpose>`)';
 
@@ -16,10 +14,34 @@ export interface Rng {
   normal(): number;
 }
 
+/** seedrandom's Mash: hashes `data` into its running state n (a double), returns the hash in [0, 1). */
+function mash(n: Float64Array, data: string): number {
+  let x = n[0];
+  for (let i = 0; i < data.length; i++) {
+    x += data.charCodeAt(i);
+    let h = 0.02519603282416938 * x;
+    x = h >>> 0;
+    h -= x;
+    h *= x;
+    x = h >>> 0;
+    h -= x;
+    x += h * 0x100000000; // 2^32
+  }
+  n[0] = x;
+  return (x >>> 0) * 2.3283064365386963e-10; // 2^-32
+}
+
+/** Mash's state and alea's s0, s1, s2 after alea's three mash(' ') calls (the same for every seed). */
+const BLANK = (() => {
+  const n = Float64Array.of(0xefc8249d);
+  const s = [mash(n, ' '), mash(n, ' '), mash(n, ' ')];
+  return { n: n[0], s };
+})();
+
 /**
- * seedrandom's `alea`, stepped by one class: seedrandom seeds it (its Mash hash of the seed string) and the
- * state (c, s0, s1, s2) is advanced here exactly as alea.next() does, so the draws are bit for bit
- * seedrandom's (tested). One class for every stream keeps the draw calls monomorphic: a run has a stream per
+ * seedrandom's `alea`, seeded and stepped by one class: the seeding (Mash hashes, as seedrandom's Alea does
+ * them: s_i = mash(' ') − mash(seed), wrapped into [0, 1), c = 1) and the state (c, s0, s1, s2) advanced
+ * exactly as alea.next() does, so the draws are bit for bit seedrandom's (tested). One class for every stream keeps the draw calls monomorphic: a run has a stream per
  * identity and purpose, and seedrandom's own generators are separate closures per stream.
  */
 class AleaStream implements Rng {
@@ -27,30 +49,56 @@ class AleaStream implements Rng {
   private readonly st = new Float64Array(4);
 
   constructor(seed: string) {
-    const st = seedrandom.alea(seed, { state: true }).state() as unknown as { c: number; s0: number; s1: number; s2: number };
-    this.st[0] = st.c;
-    this.st[1] = st.s0;
-    this.st[2] = st.s1;
-    this.st[3] = st.s2;
-  }
-
-  /** alea.next(): 32 bits of state in [0, 1). */
-  private next(): number {
     const st = this.st;
-    const t = 2091639 * st[1] + st[0] * 2.3283064365386963e-10; // 2^-32
-    st[1] = st[2];
-    st[2] = st[3];
-    return (st[3] = t - (st[0] = t | 0));
+    const n = Float64Array.of(BLANK.n);
+    st[0] = 1;
+    for (let i = 0; i < 3; i++) {
+      let v = BLANK.s[i] - mash(n, seed);
+      if (v < 0) v += 1;
+      st[1 + i] = v;
+    }
   }
 
-  /** alea.double(): 53 bits. */
+  /** alea.double(): 53 bits from two alea.next() steps (t = 2091639·s0 + c·2^-32; c ← ⌊t⌋, the state shifts
+   *  in t − c, which is the step's value), with the state in locals between the two steps. */
   uniform(): number {
-    return this.next() + ((this.next() * 0x200000) | 0) * 1.1102230246251565e-16; // 2^-53
+    const st = this.st;
+    const s1 = st[2];
+    const s2 = st[3];
+    const t1 = 2091639 * st[1] + st[0] * 2.3283064365386963e-10; // 2^-32
+    const c1 = t1 | 0;
+    const x1 = t1 - c1;
+    const t2 = 2091639 * s1 + c1 * 2.3283064365386963e-10;
+    const c2 = t2 | 0;
+    const x2 = t2 - c2;
+    st[0] = c2;
+    st[1] = s2;
+    st[2] = x1;
+    st[3] = x2;
+    return x1 + ((x2 * 0x200000) | 0) * 1.1102230246251565e-16; // 2^-53
   }
 
+  /** Box–Muller on two alea.double() draws u1, u2 (the four steps of `uniform`, twice, the state in locals). */
   normal(): number {
-    const u1 = 1 - this.uniform(); // (0, 1]
-    const u2 = this.uniform();
+    const st = this.st;
+    const t1 = 2091639 * st[1] + st[0] * 2.3283064365386963e-10;
+    const c1 = t1 | 0;
+    const x1 = t1 - c1;
+    const t2 = 2091639 * st[2] + c1 * 2.3283064365386963e-10;
+    const c2 = t2 | 0;
+    const x2 = t2 - c2;
+    const t3 = 2091639 * st[3] + c2 * 2.3283064365386963e-10;
+    const c3 = t3 | 0;
+    const x3 = t3 - c3;
+    const t4 = 2091639 * x1 + c3 * 2.3283064365386963e-10;
+    const c4 = t4 | 0;
+    const x4 = t4 - c4;
+    st[0] = c4;
+    st[1] = x2;
+    st[2] = x3;
+    st[3] = x4;
+    const u1 = 1 - (x1 + ((x2 * 0x200000) | 0) * 1.1102230246251565e-16); // (0, 1]
+    const u2 = x3 + ((x4 * 0x200000) | 0) * 1.1102230246251565e-16;
     return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
   }
 }

@@ -44,3 +44,34 @@ export const float64Array = (n: number): Float64Array<ArrayBuffer> => float64Vie
 export function copyInto(dst: Float64Array, src: ArrayLike<number>, at = 0): void {
   for (let i = 0; i < src.length; i++) dst[at + i] = src[i];
 }
+
+const IBLOCK = 1 << 14; // int32s (64 KiB)
+let iblock = new Int32Array(0);
+let iused = 0;
+
+/** Consecutive zero-filled Int32Array views of the given lengths (carved as `float64Views` carves its arrays). */
+export function int32Views(...lengths: number[]): Int32Array<ArrayBuffer>[] {
+  let total = 0;
+  for (const n of lengths) total += n;
+  let mem: Int32Array<ArrayBuffer>;
+  let at = 0;
+  if (total > IBLOCK >> 2) mem = new Int32Array(total);
+  else {
+    if (iused + total > iblock.length) {
+      iblock = new Int32Array(IBLOCK);
+      iused = 0;
+    }
+    mem = iblock;
+    at = iused;
+    iused += total;
+  }
+  const buf = mem.buffer;
+  const base = mem.byteOffset;
+  const out: Int32Array<ArrayBuffer>[] = new Array(lengths.length);
+  for (let i = 0; i < lengths.length; i++) {
+    const n = lengths[i];
+    out[i] = new Int32Array(buf, base + at * 4, n);
+    at += n;
+  }
+  return out;
+}

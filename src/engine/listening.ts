@@ -18,7 +18,7 @@
 // (O(N_r²·N_obj), computed once, shared by all ≤ gd_max_iters iterations). See `FastObjective` for the algebra.
 
 import type { MechanismParams } from './params.js';
-import { copyInto, float64Views } from './arrays.js';
+import { copyInto, float64Views, int32Views } from './arrays.js';
 
 /** The subset of mechanism parameters the reputer equations of §4.1 read. */
 export type ListeningParams = Pick<
@@ -89,12 +89,12 @@ export function prepareReports(r: ReputerReports): PreparedReports {
     for (let m = 0; m < n; m++) if (!(filled[m * nObj + j] === filled[m * nObj + j])) filled[m * nObj + j] = count > 0 ? minv : 0;
   }
   // The full objects, then the partial ones, each in object order.
-  const cols = new Int32Array(nFull + nPartial);
-  for (let j = 0, f = 0, p = nFull; j < nObj; j++) {
-    if (full[j]) cols[f++] = j;
-    else if (live[j]) cols[p++] = j;
+  const [fullCols, partialCols] = int32Views(nFull, nPartial);
+  for (let j = 0, f = 0, p = 0; j < nObj; j++) {
+    if (full[j]) fullCols[f++] = j;
+    else if (live[j]) partialCols[p++] = j;
   }
-  return { n, nObj, losses, stakes: r.stakes, fullCols: cols.subarray(0, nFull), partialCols: cols.subarray(nFull), filled, live };
+  return { n, nObj, losses, stakes: r.stakes, fullCols, partialCols, filled, live };
 }
 
 /** Adjusted stakes Ŝ_m = min(N_r a_m S_m / Σ a S, 1). // eq. 30 */
@@ -239,15 +239,14 @@ class FastObjective {
   readonly T: Float64Array;
   obj = 0;
 
-  constructor(
-    private readonly rep: PreparedReports,
-    a0: Float64Array,
-    private readonly params: ListeningParams,
-  ) {
-    const n = (this.n = rep.n);
-    const { nObj, fullCols, partialCols, losses, filled } = rep;
-    const nFull = (this.nFull = fullCols.length);
-    const nPart = (this.nPart = partialCols.length);
+  private rep!: PreparedReports;
+  private params!: ListeningParams;
+
+  /** The evaluator's arrays for N_r reputers, nFull full and nPart partial objects; `load` sets up an epoch. */
+  constructor(n: number, nFull: number, nPart: number) {
+    this.n = n;
+    this.nFull = nFull;
+    this.nPart = nPart;
     // Every array of the evaluator, carved from one buffer.
     [
       this.mu, this.X, this.muX, this.G, this.Praw, this.Pfill, this.q, this.sh, this.shp, this.dFull2, this.dPart2, this.p, this.y,
@@ -256,17 +255,33 @@ class FastObjective {
       nFull, n * nFull, n, n * n, nPart * n, nPart * n, n, n, n, n, n, n, n,
       n, n * (n + 1), n * (n + 1), n + 1, n, n, nFull, nPart, n, n,
     );
+    [this.order, this.pos] = int32Views(n, n);
+  }
+
+  /** Whether this evaluator's arrays have the shape of `rep`. */
+  fits(rep: PreparedReports): boolean {
+    return rep.n === this.n && rep.fullCols.length === this.nFull && rep.partialCols.length === this.nPart;
+  }
+
+  /** The epoch's set-up: the centre μ, the centred reports and their Gram matrix, the partial objects.
+   *  Every array is written here or in setBase before it is read, so an evaluator serves epoch after epoch. */
+  load(rep: PreparedReports, a0: Float64Array, params: ListeningParams): void {
+    this.rep = rep;
+    this.params = params;
+    const { n, nFull, nPart } = this;
+    const { nObj, fullCols, partialCols, losses, filled } = rep;
     // centre: consensus of the full objects at the starting coefficients
     const sh0 = adjustedStakes(a0, rep.stakes);
     let Z0 = 0;
     for (let m = 0; m < n; m++) Z0 += sh0[m];
     const mu = this.mu;
-    for (let m = 0; m < n; m++) {
-      const o = m * nObj;
-      const w = sh0[m];
-      for (let c = 0; c < nFull; c++) mu[c] += w * losses[o + fullCols[c]];
+    // μ_c = Σ_m Ŝ_m R_mc / Z, the sum over m in increasing order
+    for (let c = 0; c < nFull; c++) {
+      const j = fullCols[c];
+      let s = 0;
+      for (let m = 0; m < n; m++) s += sh0[m] * losses[m * nObj + j];
+      mu[c] = Z0 > 0 ? s / Z0 : s;
     }
-    if (Z0 > 0) for (let c = 0; c < nFull; c++) mu[c] /= Z0;
     const X = this.X;
     const muX = this.muX;
     for (let m = 0; m < n; m++) {
@@ -321,8 +336,6 @@ class FastObjective {
         this.Pfill[c * n + m] = filled[m * nObj + j];
       }
     }
-    this.order = new Int32Array(n);
-    this.pos = new Int32Array(n);
   }
 
   /** Adjusted stakes at the base coefficients (valid after setBase). */
@@ -536,6 +549,17 @@ class FastObjective {
   }
 }
 
+/** The evaluator of the last ascent, kept for the next one of the same shape (the epochs of a run). */
+let spare: FastObjective | null = null;
+
+/** An evaluator loaded with the epoch's reports at coefficients a0: the spare one when its shape fits. */
+function fastObjective(rep: PreparedReports, a0: Float64Array, params: ListeningParams): FastObjective {
+  const f = spare !== null && spare.fits(rep) ? spare : new FastObjective(rep.n, rep.fullCols.length, rep.partialCols.length);
+  spare = f;
+  f.load(rep, a0, params);
+  return f;
+}
+
 /** order ← 0..n−1 sorted by q descending, ties by index (insertion sort: n is the number of reputers). */
 function sortByDescending(order: Int32Array, q: Float64Array): void {
   const n = order.length;
@@ -625,7 +649,7 @@ export function listeningReference(
   const grad = new Float64Array(n);
   const repT = new Float64Array(n);
   const repSh = new Float64Array(n);
-  const fast = opts.method !== 'naive' ? new FastObjective(rep, a0, params) : null;
+  const fast = opts.method !== 'naive' ? fastObjective(rep, a0, params) : null;
   const h = params.gd_fd_step;
   let it = 0;
   let maxg = 1;

@@ -317,4 +317,30 @@ describe('streams', () => {
       for (let i = 0; i < 5000; i++) expect(ours.uniform()).toBe(theirs.double());
     }
   });
+
+  it('seed as seedrandom alea does for any seed string (unicode included)', async () => {
+    const seedrandom = (await import('seedrandom')).default;
+    const { makeRng } = await import('../../src/agents/rng.js');
+    const seeds = ['a', ' ', '  ', 'ünïcødé σ 😀', 'x'.repeat(300), ...Array.from({ length: 200 }, (_, i) => `allora-sim/rng/v2|${i * 7919}|inferer/${i % 5}|noise/${i}`)];
+    for (const seed of seeds) {
+      const ours = makeRng(seed);
+      const theirs = seedrandom.alea(seed);
+      for (let i = 0; i < 20; i++) expect(ours.uniform()).toBe(theirs.double());
+    }
+  });
+
+  it('normal() is Box–Muller on two of seedrandom alea\'s doubles, bit for bit, interleaved with uniform()', async () => {
+    const seedrandom = (await import('seedrandom')).default;
+    const { makeRng } = await import('../../src/agents/rng.js');
+    for (const seed of ['1', 'allora-sim/rng/v2|7|reputer/3|noise/network_inference']) {
+      const ours = makeRng(seed);
+      const theirs = seedrandom.alea(seed);
+      for (let i = 0; i < 5000; i++) {
+        if (i % 3 === 0) expect(ours.uniform()).toBe(theirs.double());
+        const u1 = 1 - theirs.double();
+        const u2 = theirs.double();
+        expect(ours.normal()).toBe(Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2));
+      }
+    }
+  });
 });
