@@ -3,7 +3,7 @@
 // exponents, integers at the 32-bit edges), NaN / null empty, strings quoted as csv-stringify does.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CsvRowEncoder, csvLine, writeShortest } from '../../src/io/csv.js';
+import { CsvRowEncoder, csvLine } from '../../src/io/csv.js';
 
 const encode = (rows: readonly (readonly unknown[])[], prefix?: string, initial?: number): string => {
   const e = new CsvRowEncoder(initial);
@@ -69,50 +69,5 @@ describe('CsvRowEncoder', () => {
     expect(() => e.row([3, () => 0])).toThrow(TypeError);
     e.row([4.5]);
     expect(e.take().toString('utf8')).toBe('1,a\n4.5\n');
-  });
-});
-
-describe('writeShortest', () => {
-  const buf = Buffer.alloc(64);
-  /** Its text, or String(x) where it leaves the number to JSON.stringify (−1). */
-  const text = (x: number): string => {
-    const end = writeShortest(x, buf, 3);
-    return end < 0 ? String(x) : buf.toString('latin1', 3, end);
-  };
-  const neighbours = (x: number): number[] => {
-    const b = new DataView(new ArrayBuffer(8));
-    b.setFloat64(0, x);
-    const lo = b.getUint32(4);
-    return [-2, -1, 1, 2].map((d) => {
-      b.setUint32(4, (lo + d) >>> 0);
-      return b.getFloat64(0);
-    });
-  };
-  const inRange = fc.oneof(
-    fc.double({ min: 1e-6, max: 1e16, noNaN: true }),
-    fc.double({ min: 1e-6, max: 1, noNaN: true }),
-    fc.double({ min: 0.5, max: 100, noNaN: true }),
-    // short decimals and their neighbours (texts of few digits, values on the interval ends)
-    fc.tuple(fc.integer({ min: 1, max: 99999999 }), fc.integer({ min: -14, max: 8 })).map(([m, e]) => m * 10 ** e),
-    fc.tuple(fc.integer({ min: 1, max: 999 }), fc.integer({ min: -6, max: 13 }), fc.integer({ min: 0, max: 3 })).map(([m, e, d]) => neighbours(m * 10 ** e)[d]),
-    fc.tuple(fc.integer({ min: -20, max: 53 }), fc.integer({ min: 0, max: 3 })).map(([e, d]) => [2 ** e, ...neighbours(2 ** e)][d]),
-  );
-
-  it('writes String(x) for doubles of [1e-6, 1e16), either sign', () => {
-    fc.assert(
-      fc.property(inRange, fc.boolean(), (x, neg) => {
-        const v = neg ? -x : x;
-        expect(text(v)).toBe(String(v));
-      }),
-      { numRuns: 20000 },
-    );
-  });
-
-  it('writes the edge values and leaves the others to the caller', () => {
-    for (const x of [1e-6, 0.1, 0.2, 0.30000000000000004, 1 / 3, Math.PI, 1, 1.5, 2 ** 31, 2 ** 53, 2 ** 53 + 2, 9999999999999998, 1e15, 123456.789]) {
-      expect(text(x)).toBe(String(x));
-      expect(text(-x)).toBe(String(-x));
-    }
-    for (const x of [0, 9.99e-7, 1e16, 1e21, 5e-324, Infinity, NaN]) expect(writeShortest(x, buf, 0)).toBe(-1);
   });
 });
