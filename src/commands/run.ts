@@ -22,6 +22,8 @@ import { checkOutOption, defaultOutDir, lockOutputDir, prepareOutputDir, runIden
 import { checkRunSize } from './limits.js';
 import { parseTablesOption } from './tables.js';
 import type { FigureSeeds } from './figures-agents.js';
+import { FigureWorker, figureScenario } from './figure-workers.js';
+import { allocatedThreads } from '../runner/cpus.js';
 
 export interface ScenarioRunOptions {
   /** Output directory; default <outRoot>/<scenario name>. */
@@ -90,7 +92,10 @@ export async function runScenarioFile(file: string, o: ScenarioRunOptions): Prom
   const outDir = o.outDir ?? defaultOutDir(o.outRoot, s.name);
   const lock = lockOutputDir(outDir);
   let summary: RunSummary;
+  let figureWorker: FigureWorker | null = null;
   try {
+    // With a second CPU, the chart libraries load in a worker thread while the runs simulate, and it draws the figures.
+    if (o.figures !== false && (o.threads ?? allocatedThreads().threads) >= 2) figureWorker = FigureWorker.start();
     prepareOutputDir(outDir, { identity: agentsIdentity(s), resume: o.resume, force: o.force });
     for (const l of notes) note(l);
     summary = await runAgentsScenario(s, {
@@ -108,9 +113,11 @@ export async function runScenarioFile(file: string, o: ScenarioRunOptions): Prom
       resume: o.resume,
       failFast: o.failFast,
       identity: agentsIdentity(s),
+      figureWorker: figureWorker ?? undefined,
     });
   } finally {
     lock.release();
+    await figureWorker?.close();
   }
   const lines = summary.claims.map(
     (c) =>
@@ -182,6 +189,8 @@ export interface AgentsRunOptions {
   failFast?: boolean;
   resumeHint?: string;
   identity: string;
+  /** Draw the figures in this worker (started by the caller while the runs simulate); default in this thread. */
+  figureWorker?: FigureWorker;
 }
 
 /**
@@ -213,8 +222,12 @@ export async function runAgentsScenario(s: Scenario, opts: AgentsRunOptions): Pr
       );
       if (opts.figures !== false) {
         try {
-          const { drawAgentsFigures } = await import('./figures-agents.js');
-          await drawAgentsFigures(s, ctx.dir, ctx.runsDir, { seeds, baseSeed: opts.baseSeed, figureSeeds: opts.figureSeeds });
+          const fo = { seeds, baseSeed: opts.baseSeed, figureSeeds: opts.figureSeeds };
+          if (opts.figureWorker) await opts.figureWorker.draw(figureScenario(s), ctx.dir, ctx.runsDir, fo);
+          else {
+            const { drawAgentsFigures } = await import('./figures-agents.js');
+            await drawAgentsFigures(s, ctx.dir, ctx.runsDir, fo);
+          }
         } catch (e) {
           if (e instanceof InputError || (e as { exitCode?: unknown }).exitCode !== undefined || typeof (e as NodeJS.ErrnoException).code === 'string') throw e;
           // The runs are fine, the figures cannot be drawn for this scenario (e.g. --set N_i=1).
