@@ -301,11 +301,11 @@ export async function drawAgentsFigures(s: Scenario | FigureScenario, out: strin
       const last = traces.fig2.epochs[traces.fig2.epochs.length - 1];
       const yFrom = fs.warmup + 1 <= last ? fs.warmup + 1 : traces.fig2.epochs[0];
       const who = `${seeds.length} seeds (base seed ${o.baseSeed ?? seeds[0]}), median and 10–90 % range over seeds`;
-      // the two renders overlap where they can (one's PNG while the other's SVG is drawn)
+      // the two renders overlap where they can (the larger Figure 3's PNG while Figure 2's SVG is drawn)
       await Promise.all([
+        only.includes('figure3') && writeFigure(out, 'figure3', figure3BandSpec(traces.fig3, { yFrom, subtitle: `${head}, ${who}${sets}` })),
         only.includes('figure2') &&
           writeFigure(out, 'figure2', figure2BandSpec(traces.fig2, { yFrom, subtitle: `${head}, ${who}${sets}; ${ma}; workers ranked by loss within each seed` })),
-        only.includes('figure3') && writeFigure(out, 'figure3', figure3BandSpec(traces.fig3, { yFrom, subtitle: `${head}, ${who}${sets}` })),
       ]);
       return;
     }
@@ -315,7 +315,7 @@ export async function drawAgentsFigures(s: Scenario | FigureScenario, out: strin
   if (!first) throw new Error('the first run kept no losses, rewards and tasks tables');
   const subtitle = `${head}, seed ${seeds[0]}${fallback}${sets}`;
   await Promise.all([
-    only.includes('figure2') && writeFigure(out, 'figure2', figure2Spec(movingAverageLosses(first.losses, FIGURE2_WINDOW), { subtitle: `${subtitle}; ${ma}` })),
     only.includes('figure3') && writeFigure(out, 'figure3', figure3Spec(first.rewards, first.tasks, { subtitle })),
+    only.includes('figure2') && writeFigure(out, 'figure2', figure2Spec(movingAverageLosses(first.losses, FIGURE2_WINDOW), { subtitle: `${subtitle}; ${ma}` })),
   ]);
 }

@@ -80,7 +80,23 @@ export async function runScenarioFile(file: string, o: ScenarioRunOptions): Prom
   checkOutOption(o.outDir);
   const raw = readScenarioFile(file);
   if (raw.kind === 'tokenomics') return runTokenomicsFile(file, raw, o);
+  // With a second CPU, the chart libraries load in a worker thread while the input is checked and the runs
+  // simulate, and the worker draws the figures.
+  const figureWorker = o.figures !== false && (o.threads ?? allocatedThreads().threads) >= 2 ? FigureWorker.start() : null;
+  try {
+    return await runAgentsFile(file, raw, o, note, figureWorker);
+  } finally {
+    await figureWorker?.close();
+  }
+}
 
+async function runAgentsFile(
+  file: string,
+  raw: Record<string, unknown>,
+  o: ScenarioRunOptions,
+  note: (line: string) => void,
+  figureWorker: FigureWorker | null,
+): Promise<ScenarioRunReport> {
   const set = [...o.set, ...(o.epochs !== undefined ? [`epochs=${o.epochs}`] : [])];
   // Notes are printed once the input is known to be good (a refused command prints only its error).
   const notes: string[] = [];
@@ -92,10 +108,7 @@ export async function runScenarioFile(file: string, o: ScenarioRunOptions): Prom
   const outDir = o.outDir ?? defaultOutDir(o.outRoot, s.name);
   const lock = lockOutputDir(outDir);
   let summary: RunSummary;
-  let figureWorker: FigureWorker | null = null;
   try {
-    // With a second CPU, the chart libraries load in a worker thread while the runs simulate, and it draws the figures.
-    if (o.figures !== false && (o.threads ?? allocatedThreads().threads) >= 2) figureWorker = FigureWorker.start();
     prepareOutputDir(outDir, { identity: agentsIdentity(s), resume: o.resume, force: o.force });
     for (const l of notes) note(l);
     summary = await runAgentsScenario(s, {
@@ -117,7 +130,6 @@ export async function runScenarioFile(file: string, o: ScenarioRunOptions): Prom
     });
   } finally {
     lock.release();
-    await figureWorker?.close();
   }
   const lines = summary.claims.map(
     (c) =>
