@@ -114,29 +114,10 @@ function runColumns(runsDir: string, replicate: number, name: string, wanted: re
 /** A cell text as a number: '' (NaN or null when written) → NaN. */
 const cellNumber = (t: string): number => (t === '' ? NaN : Number(t));
 
-/** Whether run `replicate` kept table `name` (itself or its hidden copy). */
-function hasTable(runsDir: string, replicate: number, name: string): boolean {
-  try {
-    const part = openPart(join(runsDir, partFileName(0, replicate)));
-    closeSync(part.fd);
-    return part.header.tables.some((x) => x.name === name || x.name === `_${name}`);
-  } catch {
-    return false;
-  }
-}
-
-/** Which of Figures 2 and 3 to draw. */
-export type FigureName = 'figure2' | 'figure3';
-export const FIGURE_NAMES: readonly FigureName[] = ['figure2', 'figure3'];
-
-/** The plot rows of Figures 2–3 of run `replicate` (the columns they need only), or null when it kept none. The
- *  losses (rewards) are not read when Figure 2 (3) is not in `only`, but must be there all the same; the tasks
- *  always are (their epochs are both figures' epochs). */
-function runRows(runsDir: string, replicate: number, only: readonly FigureName[] = FIGURE_NAMES): { losses: LossRow[]; rewards: RewardRow[]; tasks: TaskRewardRow[] } | null {
-  const read = (fig: FigureName, name: string, cols: string[]): string[][] | null =>
-    only.includes(fig) ? runColumns(runsDir, replicate, name, cols) : hasTable(runsDir, replicate, name) ? cols.map(() => []) : null;
-  const l = read('figure2', 'losses.csv', ['seed', 'epoch', 'kind', 'index', 'loss']);
-  const w = read('figure3', 'rewards.csv', ['seed', 'epoch', 'task', 'index', 'reward']);
+/** The plot rows of Figures 2–3 of run `replicate` (the columns they need only), or null when it kept none. */
+function runRows(runsDir: string, replicate: number): { losses: LossRow[]; rewards: RewardRow[]; tasks: TaskRewardRow[] } | null {
+  const l = runColumns(runsDir, replicate, 'losses.csv', ['seed', 'epoch', 'kind', 'index', 'loss']);
+  const w = runColumns(runsDir, replicate, 'rewards.csv', ['seed', 'epoch', 'task', 'index', 'reward']);
   const t = runColumns(runsDir, replicate, 'tasks.csv', ['seed', 'epoch', 'inference', 'forecast', 'reputer']);
   if (!l || !w || !t) return null;
   const losses: LossRow[] = l[0].map((_, i) => ({
@@ -184,19 +165,14 @@ function pushRank(list: Float64Array[][], rank: number, trace: Float64Array): vo
  * Figure 3 by total reward (#1 = most rewarded) — so a band is the spread of "the best worker", not of an index
  * whose agent differs from seed to seed. Null when a run kept no figure tables (`--tables` without them).
  */
-export function collectTraces(
-  runsDir: string,
-  replicates: number,
-  warmup: number,
-  only: readonly FigureName[] = FIGURE_NAMES,
-): { fig2: Figure2Traces; fig3: Figure3Traces } | null {
+export function collectTraces(runsDir: string, replicates: number, warmup: number): { fig2: Figure2Traces; fig3: Figure3Traces } | null {
   let epochs: number[] | null = null;
   let at = new Map<number, number>();
   const fig2 = new Map<string, Float64Array[][]>();
   const classes: Figure3Traces['classes'] = { inference: [], forecast: [], reputer: [], total: [] };
   const participants: Figure3Traces['participants'] = { inference: [], forecast: [], reputer: [] };
   for (let r = 0; r < replicates; r++) {
-    const rows = runRows(runsDir, r, only);
+    const rows = runRows(runsDir, r);
     if (!rows) return null;
     if (!epochs) {
       epochs = [...new Set([...rows.losses.map((x) => x.epoch), ...rows.tasks.map((x) => x.epoch)])].filter(Number.isFinite).sort((a, b) => a - b);
@@ -277,8 +253,6 @@ export interface DrawFiguresOptions {
   baseSeed?: number;
   /** Default: 'all' when there are several seeds. */
   figureSeeds?: FigureSeeds;
-  /** Draw only these figures (default both). */
-  only?: readonly FigureName[];
 }
 
 /**
@@ -290,32 +264,30 @@ export interface DrawFiguresOptions {
 export async function drawAgentsFigures(s: Scenario | FigureScenario, out: string, runsDir: string, o: DrawFiguresOptions): Promise<void> {
   const fs = 'mechanism' in s ? figureScenario(s) : s;
   const { seeds } = o;
-  const only = o.only ?? FIGURE_NAMES;
   const sets = fs.overrides.length ? `; ${fs.overrides.join(', ')}` : '';
   const head = `${fs.name}, profile ${fs.profile}`;
   const ma = `MSE averaged over the trailing ${FIGURE2_WINDOW} epochs (losses.csv holds every epoch)`;
   let fallback = '';
   if (seeds.length > 1 && (o.figureSeeds ?? 'all') === 'all') {
-    const traces = collectTraces(runsDir, seeds.length, fs.warmup, only);
+    const traces = collectTraces(runsDir, seeds.length, fs.warmup);
     if (traces) {
       const last = traces.fig2.epochs[traces.fig2.epochs.length - 1];
       const yFrom = fs.warmup + 1 <= last ? fs.warmup + 1 : traces.fig2.epochs[0];
       const who = `${seeds.length} seeds (base seed ${o.baseSeed ?? seeds[0]}), median and 10–90 % range over seeds`;
       // the two renders overlap where they can (the larger Figure 3's PNG while Figure 2's SVG is drawn)
       await Promise.all([
-        only.includes('figure3') && writeFigure(out, 'figure3', figure3BandSpec(traces.fig3, { yFrom, subtitle: `${head}, ${who}${sets}` })),
-        only.includes('figure2') &&
-          writeFigure(out, 'figure2', figure2BandSpec(traces.fig2, { yFrom, subtitle: `${head}, ${who}${sets}; ${ma}; workers ranked by loss within each seed` })),
+        writeFigure(out, 'figure3', figure3BandSpec(traces.fig3, { yFrom, subtitle: `${head}, ${who}${sets}` })),
+        writeFigure(out, 'figure2', figure2BandSpec(traces.fig2, { yFrom, subtitle: `${head}, ${who}${sets}; ${ma}; workers ranked by loss within each seed` })),
       ]);
       return;
     }
     fallback = ` (first of ${seeds.length} seeds: the other runs kept no losses, rewards and tasks tables)`;
   }
-  const first = runRows(runsDir, 0, only);
+  const first = runRows(runsDir, 0);
   if (!first) throw new Error('the first run kept no losses, rewards and tasks tables');
   const subtitle = `${head}, seed ${seeds[0]}${fallback}${sets}`;
   await Promise.all([
-    only.includes('figure3') && writeFigure(out, 'figure3', figure3Spec(first.rewards, first.tasks, { subtitle })),
-    only.includes('figure2') && writeFigure(out, 'figure2', figure2Spec(movingAverageLosses(first.losses, FIGURE2_WINDOW), { subtitle: `${subtitle}; ${ma}` })),
+    writeFigure(out, 'figure3', figure3Spec(first.rewards, first.tasks, { subtitle })),
+    writeFigure(out, 'figure2', figure2Spec(movingAverageLosses(first.losses, FIGURE2_WINDOW), { subtitle: `${subtitle}; ${ma}` })),
   ]);
 }
