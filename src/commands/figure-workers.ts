@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
 import { InputError } from '../scenario/errors.js';
-// types only: the chart libraries load in the workers, not in this thread
+// types only: the chart libraries load in the worker, not in this thread
 import type { DrawFiguresOptions } from './figures-agents.js';
 import type { Scenario } from '../scenario/schema.js';
 
@@ -40,6 +40,7 @@ export interface FigureTaskError {
   code?: string;
   exitCode?: number;
 }
+
 /** The compiled worker: `<dist>/workers/figures.js`, beside this module's dist, or dist/ when run from sources. */
 function workerFile(): string | null {
   for (const rel of ['../../workers/figures.js', '../../dist/workers/figures.js']) {
