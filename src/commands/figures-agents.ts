@@ -3,6 +3,7 @@
 // the median over seeds and the 10–90 % band.
 
 import type { Scenario } from '../scenario/schema.js';
+import { figureScenario, type FigureScenario } from './figure-workers.js';
 import { closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -260,23 +261,23 @@ export interface DrawFiguresOptions {
  * median over seeds with the 10–90 % band, the y-range chosen from the epochs after the warm-up. The subtitle
  * names the seeds and every --set override.
  */
-export async function drawAgentsFigures(s: Scenario, out: string, runsDir: string, o: DrawFiguresOptions): Promise<void> {
+export async function drawAgentsFigures(s: Scenario | FigureScenario, out: string, runsDir: string, o: DrawFiguresOptions): Promise<void> {
+  const fs = 'mechanism' in s ? figureScenario(s) : s;
   const { seeds } = o;
-  const overrides = s.overrides.map((x) => `${x.key}=${String(x.value)}`);
-  const sets = overrides.length ? `; ${overrides.join(', ')}` : '';
-  const head = `${s.name}, profile ${s.profile}`;
+  const sets = fs.overrides.length ? `; ${fs.overrides.join(', ')}` : '';
+  const head = `${fs.name}, profile ${fs.profile}`;
   const ma = `MSE averaged over the trailing ${FIGURE2_WINDOW} epochs (losses.csv holds every epoch)`;
   let fallback = '';
   if (seeds.length > 1 && (o.figureSeeds ?? 'all') === 'all') {
-    const traces = collectTraces(runsDir, seeds.length, s.warmup);
+    const traces = collectTraces(runsDir, seeds.length, fs.warmup);
     if (traces) {
       const last = traces.fig2.epochs[traces.fig2.epochs.length - 1];
-      const yFrom = s.warmup + 1 <= last ? s.warmup + 1 : traces.fig2.epochs[0];
+      const yFrom = fs.warmup + 1 <= last ? fs.warmup + 1 : traces.fig2.epochs[0];
       const who = `${seeds.length} seeds (base seed ${o.baseSeed ?? seeds[0]}), median and 10–90 % range over seeds`;
-      // the two renders overlap where they can (one's PNG while the other's SVG is drawn)
+      // the two renders overlap where they can (the larger Figure 3's PNG while Figure 2's SVG is drawn)
       await Promise.all([
-        writeFigure(out, 'figure2', figure2BandSpec(traces.fig2, { yFrom, subtitle: `${head}, ${who}${sets}; ${ma}; workers ranked by loss within each seed` })),
         writeFigure(out, 'figure3', figure3BandSpec(traces.fig3, { yFrom, subtitle: `${head}, ${who}${sets}` })),
+        writeFigure(out, 'figure2', figure2BandSpec(traces.fig2, { yFrom, subtitle: `${head}, ${who}${sets}; ${ma}; workers ranked by loss within each seed` })),
       ]);
       return;
     }
@@ -286,7 +287,7 @@ export async function drawAgentsFigures(s: Scenario, out: string, runsDir: strin
   if (!first) throw new Error('the first run kept no losses, rewards and tasks tables');
   const subtitle = `${head}, seed ${seeds[0]}${fallback}${sets}`;
   await Promise.all([
-    writeFigure(out, 'figure2', figure2Spec(movingAverageLosses(first.losses, FIGURE2_WINDOW), { subtitle: `${subtitle}; ${ma}` })),
     writeFigure(out, 'figure3', figure3Spec(first.rewards, first.tasks, { subtitle })),
+    writeFigure(out, 'figure2', figure2Spec(movingAverageLosses(first.losses, FIGURE2_WINDOW), { subtitle: `${subtitle}; ${ma}` })),
   ]);
 }

@@ -22,6 +22,8 @@ import { checkOutOption, defaultOutDir, lockOutputDir, prepareOutputDir, runIden
 import { checkRunSize } from './limits.js';
 import { parseTablesOption } from './tables.js';
 import type { FigureSeeds } from './figures-agents.js';
+import { FigureWorker, figureScenario } from './figure-workers.js';
+import { allocatedThreads } from '../runner/cpus.js';
 
 export interface ScenarioRunOptions {
   /** Output directory; default <outRoot>/<scenario name>. */
@@ -78,7 +80,23 @@ export async function runScenarioFile(file: string, o: ScenarioRunOptions): Prom
   checkOutOption(o.outDir);
   const raw = readScenarioFile(file);
   if (raw.kind === 'tokenomics') return runTokenomicsFile(file, raw, o);
+  // With a second CPU, the chart libraries load in a worker thread while the input is checked and the runs
+  // simulate, and the worker draws the figures.
+  const figureWorker = o.figures !== false && (o.threads ?? allocatedThreads().threads) >= 2 ? FigureWorker.start() : null;
+  try {
+    return await runAgentsFile(file, raw, o, note, figureWorker);
+  } finally {
+    await figureWorker?.close();
+  }
+}
 
+async function runAgentsFile(
+  file: string,
+  raw: Record<string, unknown>,
+  o: ScenarioRunOptions,
+  note: (line: string) => void,
+  figureWorker: FigureWorker | null,
+): Promise<ScenarioRunReport> {
   const set = [...o.set, ...(o.epochs !== undefined ? [`epochs=${o.epochs}`] : [])];
   // Notes are printed once the input is known to be good (a refused command prints only its error).
   const notes: string[] = [];
@@ -108,6 +126,7 @@ export async function runScenarioFile(file: string, o: ScenarioRunOptions): Prom
       resume: o.resume,
       failFast: o.failFast,
       identity: agentsIdentity(s),
+      figureWorker: figureWorker ?? undefined,
     });
   } finally {
     lock.release();
@@ -182,6 +201,8 @@ export interface AgentsRunOptions {
   failFast?: boolean;
   resumeHint?: string;
   identity: string;
+  /** Draw the figures in this worker (started by the caller while the runs simulate); default in this thread. */
+  figureWorker?: FigureWorker;
 }
 
 /**
@@ -213,8 +234,12 @@ export async function runAgentsScenario(s: Scenario, opts: AgentsRunOptions): Pr
       );
       if (opts.figures !== false) {
         try {
-          const { drawAgentsFigures } = await import('./figures-agents.js');
-          await drawAgentsFigures(s, ctx.dir, ctx.runsDir, { seeds, baseSeed: opts.baseSeed, figureSeeds: opts.figureSeeds });
+          const fo = { seeds, baseSeed: opts.baseSeed, figureSeeds: opts.figureSeeds };
+          if (opts.figureWorker) await opts.figureWorker.draw(figureScenario(s), ctx.dir, ctx.runsDir, fo);
+          else {
+            const { drawAgentsFigures } = await import('./figures-agents.js');
+            await drawAgentsFigures(s, ctx.dir, ctx.runsDir, fo);
+          }
         } catch (e) {
           if (e instanceof InputError || (e as { exitCode?: unknown }).exitCode !== undefined || typeof (e as NodeJS.ErrnoException).code === 'string') throw e;
           // The runs are fine, the figures cannot be drawn for this scenario (e.g. --set N_i=1).

@@ -303,19 +303,212 @@ export async function renderVegaLite(spec: TopLevelSpec, opts: RenderOptions = {
 
 async function renderSvg(spec: TopLevelSpec): Promise<string> {
   installTextMetrics();
+  const lines = new Map<string, Row[]>();
   const withFont = {
-    ...spec,
+    ...(cutTraces(spec, lines) as TopLevelSpec),
     config: { ...BASE_CONFIG, ...(spec.config ?? {}), font: FONT_FAMILY },
   } as TopLevelSpec;
   const vgSpec = compile(withFont).spec;
   const view = new vega.View(vega.parse(vgSpec), { renderer: 'none', logLevel: vega.Error });
   try {
     await view.runAsync();
+    const root = (view.scenegraph() as unknown as { root: SceneMark }).root;
+    if (lines.size > 0) drawTraces(root, lines, vgSpec, (name) => view.scale(name) as (v: unknown) => number);
+    lightenTraces({ items: [root] });
     vegaInternals.resetSVGDefIds();
     return await view.toSVG();
   } finally {
     view.finalize();
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Trace lines: vega lays the figure out from a few rows per line, the lines get every row afterwards
+// ---------------------------------------------------------------------------------------------
+
+type Row = Record<string, unknown>;
+/** The field of a trace row that names its line (unique within a render). */
+const TRACE_KEY = '__trace';
+
+/** The `data.values` arrays of line layers that are drawn as traces (see `traces`), with their line key and the
+ *  fields whose extent sets a scale domain. */
+const traceArrays = new WeakMap<object, { keyOf: (r: Row) => string; fields: string[] }>();
+
+/**
+ * Marks `values` (the data of a line layer: one line per `keyOf`, each line's rows in drawing order) as traces. The
+ * spec holds every row; `renderVegaLite` hands vega only each line's first row and the rows with the smallest and
+ * largest value of each of `fields` (so that scale domains computed from the data are those of all rows): vega then
+ * builds, encodes and lays out a handful of points instead of thousands, and afterwards each line mark gets all of
+ * its line's rows, encoded with vega's own scales as the mark encodes them (`drawTraces`). The SVG is the one vega
+ * draws from all rows.
+ */
+function traces<T extends object>(values: T[], keyOf: (r: T) => string, fields: (keyof T & string)[]): T[] {
+  traceArrays.set(values, { keyOf: keyOf as (r: Row) => string, fields });
+  return values;
+}
+
+/** `spec` with the data of its trace layers cut down (see `traces`); `lines` receives every line's rows. */
+function cutTraces(spec: unknown, lines: Map<string, Row[]>): unknown {
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) return spec;
+  const node = spec as Record<string, unknown>;
+  let out: Record<string, unknown> | null = null;
+  const data = node.data as { values?: unknown } | undefined;
+  const t = data?.values ? traceArrays.get(data.values as object) : undefined;
+  if (t) {
+    const prefix = `${lines.size}|`;
+    out = { ...node, data: { ...data, values: cutRows(data!.values as Row[], (r) => prefix + t.keyOf(r), t.fields, lines) } };
+  }
+  for (const k of ['layer', 'concat', 'hconcat', 'vconcat']) {
+    const children = node[k];
+    if (!Array.isArray(children)) continue;
+    const cut = children.map((c) => cutTraces(c, lines));
+    if (cut.some((c, i) => c !== children[i])) (out ??= { ...node })[k] = cut;
+  }
+  return out ?? spec;
+}
+
+/** The rows of `rows` that vega gets (see `traces`), each with its line key; `lines` receives every line's rows. */
+function cutRows(rows: Row[], keyOf: (r: Row) => string, fields: string[], lines: Map<string, Row[]>): Row[] {
+  const keep = new Set<number>();
+  const own = new Set<string>();
+  rows.forEach((r, i) => {
+    const k = keyOf(r);
+    let line = lines.get(k);
+    if (!line) {
+      lines.set(k, (line = []));
+      own.add(k);
+      keep.add(i);
+    } else if (!own.has(k)) throw new Error(`renderVegaLite: trace line '${k}' twice`);
+    line.push(r);
+  });
+  for (const f of fields) {
+    let lo = -1;
+    let hi = -1;
+    rows.forEach((r, i) => {
+      const v = r[f];
+      if (typeof v !== 'number' || !Number.isFinite(v)) return;
+      if (lo < 0 || v < (rows[lo][f] as number)) lo = i;
+      if (hi < 0 || v > (rows[hi][f] as number)) hi = i;
+    });
+    if (lo >= 0) keep.add(lo).add(hi);
+  }
+  return [...keep].sort((a, b) => a - b).map((i) => ({ ...rows[i], [TRACE_KEY]: keyOf(rows[i]) }));
+}
+
+/** Vega's `isValid(v) && isFinite(+v)`, as a line's `defined` encodes it. */
+const validNumber = (v: unknown): boolean => v != null && v === v && Number.isFinite(+(v as number));
+
+/** The x and y encodings ({scale, field}) of each named mark of a compiled Vega spec. */
+function markEncodings(vg: unknown): Map<string, { x: { scale: string; field: string }; y: { scale: string; field: string } }> {
+  const out = new Map<string, { x: { scale: string; field: string }; y: { scale: string; field: string } }>();
+  const visit = (m: { name?: string; marks?: unknown[]; encode?: { update?: Record<string, { scale?: string; field?: unknown }> } }): void => {
+    const u = m.encode?.update;
+    const x = u?.x;
+    const y = u?.y;
+    if (m.name && x?.scale && y?.scale && typeof x.field === 'string' && typeof y.field === 'string') {
+      out.set(m.name, { x: { scale: x.scale, field: x.field }, y: { scale: y.scale, field: y.field } });
+    }
+    for (const c of m.marks ?? []) visit(c as typeof m);
+  };
+  visit(vg as Parameters<typeof visit>[0]);
+  return out;
+}
+
+/** Gives every line mark built from cut trace rows all of its line's rows (see `traces`). */
+function drawTraces(root: SceneMark, lines: Map<string, Row[]>, vg: unknown, scale: (name: string) => (v: unknown) => number): void {
+  const enc = markEncodings(vg);
+  const visit = (mark: SceneMark): void => {
+    if (mark.marktype === 'group') {
+      for (const g of mark.items) for (const m of g.items ?? []) visit(m);
+      return;
+    }
+    if (mark.marktype !== 'line' || mark.items.length === 0) return;
+    const first = mark.items[0];
+    const key = (first.datum as Row | undefined)?.[TRACE_KEY];
+    const rows = typeof key === 'string' ? lines.get(key) : undefined;
+    const e = mark.name !== undefined ? enc.get(mark.name) : undefined;
+    if (!rows || !e) return;
+    const sx = scale(e.x.scale);
+    const sy = scale(e.y.scale);
+    mark.items = rows.map((r, i) => {
+      const x = r[e.x.field];
+      const y = r[e.y.field];
+      const at = { x: sx(x), y: sy(y), defined: validNumber(x) && validNumber(y) };
+      // the first item carries the line's style (stroke, width, dash, …), as vega encoded it
+      return i === 0 ? Object.assign(first, { ...at, datum: r }) : { mark, datum: r, ...at };
+    });
+  };
+  visit(root);
+}
+
+/** The parts of vega's scenegraph that `lightenTraces` reads and changes. */
+interface SceneItem {
+  items?: SceneMark[];
+  mark?: SceneMark;
+  datum?: unknown;
+  width?: number;
+  height?: number;
+  x?: number;
+  y?: number;
+  x2?: number;
+  y2?: number;
+  defined?: boolean;
+  interpolate?: string;
+  fill?: unknown;
+  stroke?: unknown;
+  opacity?: number;
+  fillOpacity?: number;
+  strokeOpacity?: number;
+}
+interface SceneMark {
+  marktype: string;
+  name?: string;
+  clip?: unknown;
+  group?: SceneItem;
+  items: SceneItem[];
+}
+
+const painted = (paint: unknown): boolean => paint != null && paint !== 'none' && paint !== 'transparent';
+
+/**
+ * The same picture with less work for the rasteriser, which draws an element with an `opacity` and a clipped
+ * group each as a separate layer of the whole image: a line, area or rule that paints only its stroke (or only its
+ * fill) gets its opacity as a stroke (fill) opacity, which draws the same pixels; and a clip goes from the linear
+ * lines and areas whose every point lies inside the plot (it would cut nothing but the half stroke at an edge).
+ */
+function lightenTraces(item: SceneItem): void {
+  for (const mark of item.items ?? []) {
+    if (mark.marktype === 'group') {
+      for (const g of mark.items) lightenTraces(g);
+      continue;
+    }
+    if (mark.marktype !== 'line' && mark.marktype !== 'area' && mark.marktype !== 'rule') continue;
+    for (const it of mark.items) {
+      if (it.opacity === undefined || it.opacity === 1) continue;
+      const stroke = painted(it.stroke);
+      const fill = mark.marktype !== 'rule' && mark.marktype !== 'line' && painted(it.fill);
+      if (stroke === fill) continue;
+      if (stroke) it.strokeOpacity = (it.strokeOpacity ?? 1) * it.opacity;
+      else it.fillOpacity = (it.fillOpacity ?? 1) * it.opacity;
+      it.opacity = undefined;
+    }
+    if (mark.clip === true && mark.marktype !== 'rule' && mark.group && insidePlot(mark, mark.group)) mark.clip = false;
+  }
+}
+
+/** Whether every point of a linear line or area mark lies within its group's width and height. */
+function insidePlot(mark: SceneMark, group: SceneItem): boolean {
+  const w = group.width ?? NaN;
+  const h = group.height ?? NaN;
+  const inX = (v: number | undefined) => v === undefined || (v >= 0 && v <= w);
+  const inY = (v: number | undefined) => v === undefined || (v >= 0 && v <= h);
+  const first = mark.items[0];
+  if (first && first.interpolate !== undefined && first.interpolate !== 'linear') return false;
+  for (const it of mark.items) {
+    if (it.defined === false) continue;
+    if (it.x === undefined || it.y === undefined || !inX(it.x) || !inY(it.y) || !inX(it.x2) || !inY(it.y2)) return false;
+  }
+  return true;
 }
 
 /** Write `<dir>/<basename>.svg` and `<dir>/<basename>.png`, each atomically (src/io/files.ts). */
@@ -440,9 +633,8 @@ export function figure2Spec(losses: LossRow[], opts: Figure2Options = {}): TopLe
   const sel = selectSeeds(who, losses.map((r) => r.seed), opts);
   const seedSet = new Set(sel.seeds);
 
-  // key "kind|index|epoch" → seed → loss
-  const byKey = new Map<string, Map<number, number>>();
-  const keyParts = new Map<string, { kind: LossKind; index: number | null; epoch: number }>();
+  // key "kind|index|epoch" → its parts and the loss (one seed) or seed → loss (the median over seeds)
+  const byKey = new Map<string, { kind: LossKind; index: number | null; epoch: number; loss: number; bySeed?: Map<number, number> }>();
   for (const r of losses) {
     if (!seedSet.has(r.seed)) continue;
     if (!(r.kind in LOSS_SERIES)) throw new Error(`${who}: unknown loss kind '${String(r.kind)}'`);
@@ -456,27 +648,26 @@ export function figure2Spec(losses: LossRow[], opts: Figure2Options = {}): TopLe
     const index = r.kind === 'network' || r.kind === 'naive' ? null : r.index;
     const key = `${r.kind}|${index ?? ''}|${r.epoch}`;
     let m = byKey.get(key);
-    if (!m) {
-      m = new Map();
-      byKey.set(key, m);
-      keyParts.set(key, { kind: r.kind, index, epoch: r.epoch });
-    }
-    m.set(r.seed, r.loss);
+    if (!m) byKey.set(key, (m = { kind: r.kind, index, epoch: r.epoch, loss: NaN, bySeed: sel.median ? new Map() : undefined }));
+    if (m.bySeed) m.bySeed.set(r.seed, r.loss);
+    else m.loss = r.loss;
   }
-  const combined = combineSeeds(byKey, sel);
-  if (combined.size === 0) throw new Error(`${who}: no positive finite losses for ${sel.label}`);
+  if (byKey.size === 0) throw new Error(`${who}: no positive finite losses for ${sel.label}`);
 
-  const keep = thinEpochs([...keyParts.values()].map((p) => p.epoch), opts.maxPoints);
+  const keep = thinEpochs([...byKey.values()].map((p) => p.epoch), opts.maxPoints);
   const values: { epoch: number; loss: number; series: string; id: string; kind: LossKind }[] = [];
-  for (const [key, loss] of combined) {
-    const p = keyParts.get(key)!;
+  for (const p of byKey.values()) {
     if (!keep.has(p.epoch)) continue;
+    const loss = p.bySeed ? median([...p.bySeed.values()]) : p.loss;
     values.push({ epoch: p.epoch, loss, series: LOSS_SERIES[p.kind].label, id: `${p.kind}${p.index ?? ''}`, kind: p.kind });
   }
-  values.sort((a, b) => LOSS_ORDER.indexOf(a.kind) - LOSS_ORDER.indexOf(b.kind) || a.id.localeCompare(b.id) || a.epoch - b.epoch);
+  // kind, then id (in localeCompare order, ranked once per distinct id), then epoch
+  const idRank = new Map([...new Set(values.map((v) => v.id))].sort((a, b) => a.localeCompare(b)).map((id, i) => [id, i]));
+  values.sort((a, b) => LOSS_ORDER.indexOf(a.kind) - LOSS_ORDER.indexOf(b.kind) || idRank.get(a.id)! - idRank.get(b.id)! || a.epoch - b.epoch);
 
   const kinds = LOSS_ORDER.filter((k) => values.some((v) => v.kind === k));
   const logAxis = logTicks(values.map((v) => v.loss));
+  const lines = new Map<string, Row[]>();
   const enc = {
     x: { field: 'epoch', type: 'quantitative', title: 'Time step (epoch)', scale: { nice: false, zero: false } },
     y: {
@@ -498,7 +689,7 @@ export function figure2Spec(losses: LossRow[], opts: Figure2Options = {}): TopLe
     ),
     width: opts.width ?? 640,
     height: opts.height ?? 400,
-    data: { values },
+    data: { values: traces(values, (v) => v.id, ['epoch', 'loss']) },
     // one layer per kind so that the z-order is fixed: inferences below, network on top
     layer: kinds.map((k) => ({
       transform: [{ filter: { field: 'kind', equal: k } }],
@@ -590,6 +781,21 @@ function perEpochAndCumulative(
   allEpochs: number[],
 ): SeriesPoint[] {
   const out: SeriesPoint[] = [];
+  if (!sel.median) {
+    // one seed: its values as they are, and their running sum (what the general path below computes for it)
+    for (const [series, bySeed] of raw) {
+      const byEpoch = bySeed.get(sel.seeds[0]);
+      if (!byEpoch) continue;
+      let sum = 0;
+      for (const e of allEpochs) {
+        const v = byEpoch.get(e);
+        const finite = v !== undefined && Number.isFinite(v);
+        if (finite) sum += v;
+        out.push({ series, epoch: e, perEpoch: finite ? v : NaN, cumulative: sum });
+      }
+    }
+    return out;
+  }
   for (const [series, bySeed] of raw) {
     const perEpoch = new Map<number, Map<number, number>>();
     const cumulative = new Map<number, Map<number, number>>();
@@ -767,7 +973,7 @@ function figure3Grid(
       height: h,
       data: { values },
     };
-    if (!banded) return { ...head, mark: { type: 'line', strokeWidth: 1, ...TRACE }, encoding: { x, y, color, order: IN_DATA_ORDER } };
+    if (!banded) return { ...head, data: { values: traces(values, (v) => v.series, ['epoch', 'value']) }, mark: { type: 'line', strokeWidth: 1, ...TRACE }, encoding: { x, y, color, order: IN_DATA_ORDER } };
     // the legend shows the lines, not the bands drawn first
     if (cumulative) color.legend = { ...legendFor(), symbolOpacity: 1, symbolStrokeWidth: 2 } as ReturnType<typeof legendFor>;
     return {
