@@ -78,27 +78,10 @@ class AleaStream implements Rng {
     return x1 + ((x2 * 0x200000) | 0) * 1.1102230246251565e-16; // 2^-53
   }
 
-  /** Box–Muller on two alea.double() draws u1, u2 (the four steps of `uniform`, twice, the state in locals). */
+  /** Box–Muller on two alea.double() draws u1, u2. */
   normal(): number {
-    const st = this.st;
-    const t1 = 2091639 * st[1] + st[0] * 2.3283064365386963e-10;
-    const c1 = t1 | 0;
-    const x1 = t1 - c1;
-    const t2 = 2091639 * st[2] + c1 * 2.3283064365386963e-10;
-    const c2 = t2 | 0;
-    const x2 = t2 - c2;
-    const t3 = 2091639 * st[3] + c2 * 2.3283064365386963e-10;
-    const c3 = t3 | 0;
-    const x3 = t3 - c3;
-    const t4 = 2091639 * x1 + c3 * 2.3283064365386963e-10;
-    const c4 = t4 | 0;
-    const x4 = t4 - c4;
-    st[0] = c4;
-    st[1] = x2;
-    st[2] = x3;
-    st[3] = x4;
-    const u1 = 1 - (x1 + ((x2 * 0x200000) | 0) * 1.1102230246251565e-16); // (0, 1]
-    const u2 = x3 + ((x4 * 0x200000) | 0) * 1.1102230246251565e-16;
+    const u1 = 1 - this.uniform(); // (0, 1]
+    const u2 = this.uniform();
     return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
   }
 }
