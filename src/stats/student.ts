@@ -76,11 +76,16 @@ export function studentUpperTail(t: number, df: number): number {
 /** The Student-t quantile with the same upper tail as z standard deviations of a normal (→ z as df → ∞). */
 export function studentMultiplier(z: number, df: number): number {
   if (!(df > 0) || !Number.isFinite(df)) return z;
-  const q = normalUpperTail(z);
+  return upperTailInverse(normalUpperTail(z), df, { start: Math.max(1, z), cap: 1e12, steps: 200, relTol: 1e-12 });
+}
+
+/** The t > 0 with studentUpperTail(t, df) = q: doubling from `start` (while below `cap`) to bracket it, then at
+ *  most `steps` bisections until the bracket is narrower than `relTol` of its upper end. */
+function upperTailInverse(q: number, df: number, o: { start: number; cap: number; steps: number; relTol: number }): number {
   let lo = 0;
-  let hi = Math.max(1, z);
-  while (studentUpperTail(hi, df) > q && hi < 1e12) hi *= 2;
-  for (let i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
+  let hi = o.start;
+  while (studentUpperTail(hi, df) > q && hi < o.cap) hi *= 2;
+  for (let i = 0; i < o.steps && hi - lo > o.relTol * hi; i++) {
     const mid = 0.5 * (lo + hi);
     if (studentUpperTail(mid, df) > q) lo = mid;
     else hi = mid;
@@ -94,14 +99,5 @@ export function studentQuantile(p: number, df: number): number {
   if (!(p > 0 && p < 1) || !(df > 0)) return NaN;
   if (p === 0.5) return 0;
   if (p < 0.5) return -studentQuantile(1 - p, df);
-  const q = 1 - p;
-  let lo = 0;
-  let hi = 1;
-  while (studentUpperTail(hi, df) > q && hi < 1e300) hi *= 2;
-  for (let i = 0; i < 400 && hi - lo > 1e-15 * hi; i++) {
-    const mid = 0.5 * (lo + hi);
-    if (studentUpperTail(mid, df) > q) lo = mid;
-    else hi = mid;
-  }
-  return 0.5 * (lo + hi);
+  return upperTailInverse(1 - p, df, { start: 1, cap: 1e300, steps: 400, relTol: 1e-15 });
 }
